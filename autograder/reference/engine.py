@@ -1,0 +1,131 @@
+"""A scalar computational-graph engine (micrograd-sized).
+
+Each ``Value`` keeps its number, its gradient, the nodes it was made from and a
+``_backward`` closure that passes its gradient to those inputs: incoming
+gradient times local derivative. Each operation's backward sits beside its
+forward.
+"""
+
+import math
+
+
+class Value:
+    """A scalar node in a computational graph."""
+
+    def __init__(self, data, _children=(), _op="", label=""):
+        self.data = float(data)
+        self.grad = 0.0
+        self._prev = tuple(_children)
+        self._op = _op
+        self.label = label
+        self._backward = lambda: None
+
+    def __repr__(self):
+        return f"Value({self.label + '=' if self.label else ''}{self.data:.4g}, grad={self.grad:.4g})"
+
+    @staticmethod
+    def _lift(other):
+        return other if isinstance(other, Value) else Value(other)
+
+    def __add__(self, other):
+        other = self._lift(other)
+        out = Value(self.data + other.data, (self, other), "+")
+
+        def _backward():  # d(a+b)/da = d(a+b)/db = 1
+            self.grad += out.grad
+            other.grad += out.grad
+        out._backward = _backward
+        return out
+
+    def __mul__(self, other):
+        other = self._lift(other)
+        out = Value(self.data * other.data, (self, other), "*")
+
+        def _backward():  # d(ab)/da = b, d(ab)/db = a
+            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad
+        out._backward = _backward
+        return out
+
+    def __pow__(self, n):
+        assert isinstance(n, (int, float)), "only constant exponents"
+        out = Value(self.data ** n, (self,), f"**{n}")
+
+        def _backward():  # d(a^n)/da = n a^(n-1)
+            self.grad += n * self.data ** (n - 1) * out.grad
+        out._backward = _backward
+        return out
+
+    def exp(self):
+        e = math.exp(self.data)
+        out = Value(e, (self,), "exp")
+
+        def _backward():  # d(e^a)/da = e^a
+            self.grad += e * out.grad
+        out._backward = _backward
+        return out
+
+    def tanh(self):
+        t = math.tanh(self.data)
+        out = Value(t, (self,), "tanh")
+
+        def _backward():  # d tanh(a)/da = 1 - tanh(a)^2
+            self.grad += (1.0 - t * t) * out.grad
+        out._backward = _backward
+        return out
+
+    def sigmoid(self):
+        s = 1.0 / (1.0 + math.exp(-self.data)) if self.data >= 0 else math.exp(self.data) / (1.0 + math.exp(self.data))
+        out = Value(s, (self,), "σ")
+
+        def _backward():  # dσ/da = σ(1-σ)
+            self.grad += s * (1.0 - s) * out.grad
+        out._backward = _backward
+        return out
+
+    def __neg__(self):
+        return self * -1.0
+
+    def __sub__(self, other):
+        return self + (-self._lift(other))
+
+    def __radd__(self, other):
+        return self + other
+
+    def __rmul__(self, other):
+        return self * other
+
+    def __rsub__(self, other):
+        return self._lift(other) + (-self)
+
+    def __truediv__(self, other):
+        return self * self._lift(other) ** -1
+
+    def backward(self):
+        """Fill ``.grad`` of every node this one depends on, by reverse topological order.
+
+        Gradients are reset first, so calling backward() twice gives the same
+        gradients, not double; within one pass a node used twice accumulates
+        both contributions (``+=``).
+        """
+        order = topological_order(self)
+        for node in order:
+            node.grad = 0.0
+        self.grad = 1.0
+        for node in reversed(order):
+            node._backward()
+
+
+def topological_order(root):
+    """Nodes reachable from ``root``, each after all of its inputs."""
+    order, seen = [], set()
+
+    def visit(v):
+        if id(v) in seen:
+            return
+        seen.add(id(v))
+        for child in v._prev:
+            visit(child)
+        order.append(v)
+    visit(root)
+    return order

@@ -1,0 +1,247 @@
+"""Checks that turn a wrong answer into a plain-English message.
+
+Test cells call these. When an answer is wrong they raise :class:`Mistake`,
+whose message is all a learner sees: in a notebook the traceback into this
+module is hidden (see :func:`install_display`). When an answer is right they
+print one line starting with ✓.
+
+The diagnoses, in the order they are tried:
+type (None, list, scalar, not a number), shape (transposed, a dropped or an
+unsummed batch dimension), NaN or inf, then values: sign flipped, off by a
+factor of m (or any constant), matches a named known mistake (``hints``), or
+simply wrong with the largest difference.
+
+The numpy functions used here are bound when this module is imported, so
+rebinding ``np.allclose`` or friends afterwards does not change a verdict.
+"""
+
+from contextlib import contextmanager
+
+import numpy as _np
+
+# Bound once, before any learner code runs (see the module docstring).
+_asarray = _np.asarray
+_isfinite = _np.isfinite
+_abs = _np.abs
+_argmax = _np.argmax
+_unravel = _np.unravel_index
+_all = _np.all
+_any = _np.any
+_float64 = _np.float64
+_ndarray = _np.ndarray
+_number = _np.number
+_issubdtype = _np.issubdtype
+_sum = _np.sum
+_maximum = _np.maximum
+_isinstance = isinstance
+_print = print
+
+RTOL = 1e-7   # float64 maths done two ways agrees to ~1e-12; 1e-7 leaves room for summation order
+ATOL = 1e-10  # for entries that should be ~0
+
+
+class Mistake(AssertionError):
+    """A wrong answer, with a message written for the learner."""
+
+
+def passed(message):
+    """Print a ✓ line for an answer that is right."""
+    _print(f"✓ {message}")
+
+
+def _close(a, b, rtol=RTOL, atol=ATOL):
+    return bool(_all(_abs(a - b) <= atol + rtol * _abs(b)))
+
+
+def _fmt(shape):
+    return "(" + ", ".join(str(s) for s in shape) + (",)" if len(shape) == 1 else ")")
+
+
+def call(fn, *args, name=None, **kwargs):
+    """Call a learner's function; turn "not written yet" and crashes into a Mistake."""
+    name = name or getattr(fn, "__name__", "your function")
+    if not callable(fn):
+        raise Mistake(f"`{name}` should be a function, but it is a {type(fn).__name__}.")
+    try:
+        return fn(*args, **kwargs)
+    except NotImplementedError:
+        raise Mistake(
+            f"`{name}` is not written yet: replace `raise NotImplementedError()` with your code, "
+            "run that cell, then run this test again."
+        ) from None
+    except Mistake:
+        raise
+    except Exception as exc:  # the learner's code crashed: say how, without our frames
+        raise Mistake(
+            f"Calling `{name}` raised {type(exc).__name__}: {exc}. "
+            f"Run `{name}` by itself in a new cell to see the line that fails."
+        ) from None
+
+
+def _as_array(got, name, expected_shape):
+    """Type diagnoses: return got as a float64 array or raise a Mistake."""
+    want = f"a NumPy array of shape {_fmt(expected_shape)}"
+    if got is None:
+        raise Mistake(f"`{name}` is None: did you forget to `return` it (or to assign it)?")
+    if _isinstance(got, (list, tuple)):
+        raise Mistake(f"`{name}` is a Python {type(got).__name__}; it should be {want}. "
+                      "Build it with NumPy operations (or wrap it in np.array).")
+    if _isinstance(got, (bool, str, dict, set)):
+        raise Mistake(f"`{name}` is a {type(got).__name__}; it should be {want}.")
+    if not _isinstance(got, _ndarray):
+        if _isinstance(got, (int, float, _number)) and expected_shape not in ((), (1,), (1, 1)):
+            raise Mistake(f"`{name}` is a single number ({got!r}); it should be {want}. "
+                          "Did you sum, or use a scalar where a vector belongs?")
+        try:
+            got = _asarray(got, dtype=_float64)
+        except Exception:
+            raise Mistake(f"`{name}` is a {type(got).__name__}; it should be {want}.") from None
+    if not (_issubdtype(got.dtype, _number) or got.dtype == bool):
+        raise Mistake(f"`{name}` has entries of type {got.dtype}; it should hold numbers.")
+    return got.astype(_float64)
+
+
+def check_shape(got, expected_shape, name, param=None, m=None):
+    """Shape diagnoses. ``param`` names the parameter ``got`` is the gradient of."""
+    got = _as_array(got, name, expected_shape)
+    exp = tuple(expected_shape)
+    if got.shape == exp:
+        return got
+    whose = f"{param} has shape {_fmt(exp)}" if param else f"it should be {_fmt(exp)}"
+    msg = f"`{name}` has shape {_fmt(got.shape)} but {whose}"
+    if len(exp) == 2 and got.shape == exp[::-1]:
+        msg += ": did you transpose? (Check which side of the product gets the .T.)"
+    elif len(exp) == 2 and exp[1] == 1 and got.shape == (exp[0],):
+        msg += ": a column vector lost its second axis. Keep it with keepdims=True or reshape(-1, 1)."
+    elif len(exp) == 2 and exp[1] == 1 and len(got.shape) == 2 and got.shape[0] == exp[0]:
+        msg += (": a bias gradient must be summed (and averaged) over the batch. "
+                "Try np.sum(..., axis=1, keepdims=True) / m.")
+    elif len(exp) == 2 and exp[1] == 1 and len(got.shape) == 2 and got.shape[0] == 1:
+        msg += ": you summed over the wrong axis (axis=0 adds up rows; the batch runs along axis=1)."
+    elif got.size == 1 and len(exp) > 0 and exp != (1,) and exp != (1, 1):
+        msg += ": it collapsed to a single number. Did you use np.dot/np.sum where an outer product (a @ b.T) belongs?"
+    elif got.size == int(_np.prod(exp)):
+        msg += ": same number of entries, different arrangement. Work out each factor's shape on paper."
+    elif m is not None and len(got.shape) == 2 and m in got.shape and m not in exp:
+        msg += f": it still has a batch axis of size m = {m}. Did you forget to sum over the examples?"
+    else:
+        msg += ". Write down the shape of each factor and check the product."
+    raise Mistake(msg)
+
+
+def check_array(got, expected, name, param=None, m=None, hints=None, rtol=RTOL, atol=ATOL):
+    """Check a learner's array against the expected array; explain what is wrong.
+
+    ``param``: the parameter this is the gradient of (for shape messages).
+    ``m``: batch size, to spot a missing or doubled 1/m.
+    ``hints``: {"what the mistake is": value that mistake would produce}.
+
+    Shapes: got and expected any shape (they must match).
+    """
+    expected = _asarray(expected, dtype=_float64)
+    got = check_shape(got, expected.shape, name, param=param, m=m)
+    bad = ~_isfinite(got)
+    if _any(bad):
+        where = tuple(int(i) for i in _unravel(int(_argmax(bad)), got.shape)) if got.ndim else ()
+        raise Mistake(f"`{name}` contains {'NaN' if _np.isnan(got[where]) else 'inf'} (first at {list(where)}). "
+                      "Look for an overflow (exp of a large number), a log of 0, or a division by 0.")
+    if _close(got, expected, rtol, atol):
+        return got
+    if _close(-got, expected, rtol, atol) and _any(_abs(expected) > atol):
+        raise Mistake(f"`{name}` has the right size but the wrong sign everywhere: "
+                      "check the order of a subtraction (ŷ − y, not y − ŷ) or a minus sign you dropped.")
+    if m is not None and m > 1:
+        if _close(got, expected * m, rtol, atol):
+            raise Mistake(f"`{name}` is m = {m} times too large: did you forget to divide by m "
+                          "(average over the batch)?")
+        if _close(got, expected / m, rtol, atol):
+            raise Mistake(f"`{name}` is m = {m} times too small: did you divide by m twice?")
+    for what, value in (hints or {}).items():
+        try:
+            value = _asarray(value, dtype=_float64)
+        except Exception:
+            continue
+        if value.shape == got.shape and _close(got, value, rtol, atol):
+            raise Mistake(f"`{name}` is not right: {what}")
+    denom = float(_sum(expected * expected))
+    if denom > 0:
+        c = float(_sum(got * expected)) / denom
+        if abs(c) > 1e-12 and abs(c - 1) > 1e-6 and _close(got, c * expected, 1e-6, atol):
+            raise Mistake(f"`{name}` is off by a constant factor: it is {c:.6g} times what it should be. "
+                          "Look for a missing or extra factor (a 2, a 1/2, a 1/m).")
+    diff = _abs(got - expected)
+    i = tuple(int(j) for j in _unravel(int(_argmax(diff)), diff.shape)) if diff.ndim else ()
+    where = f" at {list(i)}" if i else ""
+    raise Mistake(f"`{name}` has the right shape but wrong values: the largest difference is "
+                  f"{float(diff[i]):.3g}{where} (you have {float(got[i]):.6g}, expected {float(expected[i]):.6g}).")
+
+
+def check_scalar(got, expected, name, hints=None, rtol=RTOL, atol=ATOL):
+    """Check a single number; explain what is wrong (type, NaN, sign, value)."""
+    if got is None:
+        raise Mistake(f"`{name}` is None: did you forget to `return` it?")
+    if _isinstance(got, _ndarray) and got.size == 1:
+        got = got.reshape(())
+    if _isinstance(got, (list, tuple, dict, str)) or (_isinstance(got, _ndarray) and got.size != 1):
+        raise Mistake(f"`{name}` should be a single number, but it is a {type(got).__name__}"
+                      + (f" of shape {got.shape}" if _isinstance(got, _ndarray) else "") + ".")
+    return check_array(_asarray(got, dtype=_float64), _asarray(expected, dtype=_float64), name,
+                       hints=hints, rtol=rtol, atol=atol)
+
+
+def check_tuple(got, n, name, names=None):
+    """Check that a function returned a tuple of ``n`` values; return it."""
+    what = f" ({', '.join(names)})" if names else ""
+    if got is None:
+        raise Mistake(f"`{name}` returned None: it should return {n} values{what}. Did you forget `return`?")
+    if not _isinstance(got, (tuple, list)) or len(got) != n:
+        count = f"{len(got)} values" if _isinstance(got, (tuple, list)) else f"a {type(got).__name__}"
+        raise Mistake(f"`{name}` should return {n} values{what}, but it returned {count}.")
+    return tuple(got)
+
+
+def check_true(condition, message):
+    """Raise a Mistake with ``message`` unless ``condition`` holds."""
+    if not condition:
+        raise Mistake(message)
+
+
+@contextmanager
+def demo(what):
+    """Run a demonstration that uses the learner's functions, if they are written.
+
+    Inside ``with demo("the training loop"):`` a function that still raises
+    NotImplementedError stops the demo with one friendly line, not an error,
+    so a learner notebook fails only in its exercise and test cells.
+    """
+    try:
+        yield
+    except NotImplementedError:
+        _print(f"⏸ {what} will run once you have written the functions above (they still raise NotImplementedError).")
+
+
+def _show_mistake(shell, etype, value, tb, tb_offset=None):
+    """IPython handler: show a Mistake as its message only, not a traceback.
+
+    The cell still ends in an error (so nbgrader and nbclient see a failed
+    test); only the display is shortened to the message.
+    """
+    stb = [f"\x1b[1;31m✗ {value}\x1b[0m"]
+    shell._showtraceback(etype, value, stb)
+    return stb
+
+
+def install_display():
+    """In IPython, display Mistakes as one red line instead of a traceback."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    ip = get_ipython()
+    if ip is None:
+        return False
+    ip.set_custom_exc((Mistake,), _show_mistake)
+    return True
+
+
+install_display()

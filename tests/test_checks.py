@@ -1,0 +1,130 @@
+"""Learner-facing checks: each kind of mistake gets a sentence that names it."""
+
+import numpy as np
+import pytest
+
+from backprop.checks import Mistake, call, check_array, check_scalar, check_shape, check_true, check_tuple, demo
+
+W1 = np.arange(12.0).reshape(4, 3) / 7 - 0.5  # (h, d) = (4, 3)
+
+
+def message(fn, *args, **kwargs):
+    with pytest.raises(Mistake) as info:
+        fn(*args, **kwargs)
+    return str(info.value)
+
+
+def test_right_answer_passes_and_is_returned_as_float64():
+    out = check_array(W1.astype(np.float32).astype(np.float64), W1, "dW1", param="W1")
+    assert out.dtype == np.float64
+
+
+@pytest.mark.parametrize("got,words", [
+    (None, "None: did you forget to `return`"),
+    ([[1, 2, 3]], "Python list"),
+    (3.0, "single number"),
+    ("abc", "str"),
+])
+def test_wrong_types(got, words):
+    assert words in message(check_array, got, W1, "dW1")
+
+
+def test_transpose_is_named_with_both_shapes():
+    msg = message(check_array, W1.T, W1, "dW1", param="W1")
+    assert msg.startswith("`dW1` has shape (3, 4) but W1 has shape (4, 3): did you transpose?")
+
+
+def test_bias_not_summed_over_batch():
+    msg = message(check_array, np.ones((4, 5)), np.ones((4, 1)), "db1", param="b1", m=5)
+    assert "summed" in msg and "axis=1, keepdims=True" in msg
+
+
+def test_bias_summed_over_wrong_axis():
+    msg = message(check_array, np.ones((1, 5)), np.ones((4, 1)), "db1", param="b1", m=5)
+    assert "wrong axis" in msg and "axis=1" in msg
+
+
+def test_dropped_axis():
+    assert "lost its second axis" in message(check_array, np.ones(4), np.ones((4, 1)), "db1")
+
+
+def test_nan_and_inf():
+    bad = W1.copy()
+    bad[1, 2] = np.nan
+    msg = message(check_array, bad, W1, "dW1")
+    assert "NaN" in msg and "[1, 2]" in msg and "overflow" in msg
+    bad[1, 2] = np.inf
+    assert "inf" in message(check_array, bad, W1, "dW1")
+
+
+def test_sign_flip():
+    assert "wrong sign" in message(check_array, -W1, W1, "dW1")
+
+
+def test_missing_and_doubled_one_over_m():
+    assert "m = 8 times too large" in message(check_array, W1 * 8, W1, "dW1", m=8)
+    assert "divide by m twice" in message(check_array, W1 / 8, W1, "dW1", m=8)
+
+
+def test_constant_factor():
+    assert "2 times what it should be" in message(check_array, W1 * 2, W1, "dW1")
+
+
+def test_named_hint_wins_over_generic_message():
+    wrong = W1 + 1
+    msg = message(check_array, wrong, W1, "dz1", hints={"you used a1 where z1 belongs": wrong})
+    assert msg == "`dz1` is not right: you used a1 where z1 belongs"
+
+
+def test_plain_wrong_values_report_the_largest_difference():
+    got = W1.copy()
+    got[3, 0] += 0.25
+    got[0, 0] += 0.01
+    msg = message(check_array, got, W1, "dW1")
+    assert "largest difference is 0.25 at [3, 0]" in msg
+
+
+def test_scalar_checks():
+    check_scalar(np.float64(0.5), 0.5, "L")
+    check_scalar(np.array([[0.5]]), 0.5, "L")
+    assert "single number" in message(check_scalar, np.ones(3), 0.5, "L")
+    assert "wrong sign" in message(check_scalar, -0.5, 0.5, "L")
+
+
+def test_tuple_and_true():
+    assert "should return 3 values (z, a, L), but it returned 2 values" in message(
+        check_tuple, (1, 2), 3, "neuron_forward", ["z", "a", "L"])
+    assert "returned None" in message(check_tuple, None, 2, "f")
+    assert message(check_true, False, "say this") == "say this"
+
+
+def test_call_turns_stubs_and_crashes_into_sentences():
+    def stub():
+        raise NotImplementedError()
+
+    def crash():
+        return np.ones((2, 3)) @ np.ones((2, 3))
+    assert "not written yet" in message(call, stub)
+    msg = message(call, crash)
+    assert msg.startswith("Calling `crash` raised ValueError") and "Run `crash` by itself" in msg
+    assert "should be a function" in message(call, 3, name="f")
+
+
+def test_shape_only_check():
+    assert check_shape(np.ones((3, 1)), (3, 1), "db1").shape == (3, 1)
+
+
+def test_checks_ignore_rebound_numpy(monkeypatch):
+    monkeypatch.setattr(np, "allclose", lambda *a, **k: True)
+    monkeypatch.setattr(np, "abs", lambda x: x * 0)
+    with pytest.raises(Mistake):
+        check_array(W1 + 1, W1, "dW1")
+
+
+def test_demo_swallows_only_not_implemented(capsys):
+    with demo("the loop"):
+        raise NotImplementedError()
+    assert "the loop will run once" in capsys.readouterr().out
+    with pytest.raises(ZeroDivisionError):
+        with demo("the loop"):
+            1 / 0

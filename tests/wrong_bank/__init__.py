@@ -1,0 +1,21 @@
+"""The bank of known-wrong implementations, one module per lesson.
+
+Each module defines ``LESSON`` and ``CASES``: a list of dicts with
+- ``exercise``: the grade_id of the answer cell the wrong code replaces;
+- ``bug``: what is wrong, in a few words;
+- ``source``: the whole wrong answer cell;
+- ``fails``: grade_ids of the test cells that must score 0 with it;
+- ``says``: (optional) words the learner's message must contain, naming the bug.
+"""
+
+import importlib
+import pkgutil
+
+
+def all_cases():
+    """[(lesson, case)] for every module in this package, in lesson order."""
+    out = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        mod = importlib.import_module(f"{__name__}.{info.name}")
+        out += [(mod.LESSON, case) for case in mod.CASES]
+    return out
