@@ -9,10 +9,11 @@ def main(argv=None):
     sub = parser.add_subparsers(dest="command", required=True)
     rel = sub.add_parser("release", help="regenerate course/ from solutions/ with nbgrader")
     rel.add_argument("--out", default=None, help="release folder (default: course/)")
+    rel.add_argument("lessons", nargs="*", help="only these lessons (default: all)")
     args, rest = parser.parse_known_args(argv)
     if args.command == "release":
         from autograder.release import release
-        ids = release(out=args.out)
+        ids = release(out=args.out, only=args.lessons or None)
         print(f"released {len(ids)} lessons: {', '.join(ids)}")
         return 0
     parser.error(f"unknown command {args.command}")

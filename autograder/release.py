@@ -20,8 +20,15 @@ def lessons(root=ROOT):
                   if p.is_dir() and (p / f"{p.name}.ipynb").exists())
 
 
-def release(out=None, root=ROOT, quiet=True):
-    """Regenerate every lesson into ``out`` (default: course/). Returns the lesson ids."""
+# Never released: editor leftovers, and quiz answers an instructor saved while running a solution.
+IGNORE = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "quiz_answers*.json"]
+
+
+def release(out=None, root=ROOT, quiet=True, only=None):
+    """Regenerate every lesson (or the lessons in ``only``) into ``out`` (default: course/).
+
+    Returns the lesson ids released.
+    """
     from nbgrader.converters import GenerateAssignment
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config import Config
@@ -30,15 +37,20 @@ def release(out=None, root=ROOT, quiet=True):
     out = Path(out) if out is not None else root / "course"
     out.mkdir(parents=True, exist_ok=True)
     ids = lessons(root)
-    # course/ holds generated lessons only: drop any lesson that left solutions/.
-    for stale in out.iterdir():
-        if stale.is_dir() and stale.name not in ids:
-            shutil.rmtree(stale)
+    if only:
+        unknown = set(only) - set(ids)
+        if unknown:
+            raise ValueError(f"no such lesson in {SOURCE}/: {sorted(unknown)}")
+    else:
+        # course/ holds generated lessons only: drop any lesson that left solutions/.
+        for stale in out.iterdir():
+            if stale.is_dir() and stale.name not in ids:
+                shutil.rmtree(stale)
     cfg = Config()
     cfg.CourseDirectory.root = str(root)
     cfg.CourseDirectory.source_directory = SOURCE
     cfg.CourseDirectory.release_directory = str(out)
-    cfg.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "answers*.json"]
+    cfg.CourseDirectory.ignore = IGNORE
     cfg.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
     cfg.ClearSolutions.text_stub = "YOUR ANSWER HERE"
     cfg.GenerateAssignment.no_database = True
@@ -49,11 +61,11 @@ def release(out=None, root=ROOT, quiet=True):
     cwd = os.getcwd()
     try:
         os.chdir(root)  # nbgrader resolves some paths against the working directory
-        for lesson in ids:
+        for lesson in (only or ids):
             coursedir = CourseDirectory(config=cfg)
             coursedir.assignment_id = lesson
             converter = GenerateAssignment(coursedir=coursedir, config=cfg, log=log)
             converter.start()
     finally:
         os.chdir(cwd)
-    return ids
+    return list(only or ids)
