@@ -1,0 +1,214 @@
+r'''Quiz questions whose answers are saved beside the notebook and graded by nbgrader.
+
+Four kinds: single choice, multiple choice, ordering (drag and drop, or the
+keyboard) and a number with a tolerance. A learner's latest answer is saved
+the moment it is given to ``quiz_answers.json`` in the notebook's folder; it
+survives a kernel restart (re-running a question's cell shows the saved answer
+and its ✓/✗ again) and travels with the submission. Hidden tests grade that
+file against the plaintext key, which only the instructor has
+(``autograder/quiz/``). The notebook holds only *seals*: salted hashes of the
+right answers and scrambled explanations, enough for instant ✓/✗ feedback.
+They stop casual reading, not a determined learner; grading never trusts them.
+
+API (all there is)
+------------------
+``start(lesson, salt)``                         once, in the setup cell
+``single(qid, prompt, options, seal=...)``      pick one option       → widget
+``multiple(qid, prompt, options, seal=...)``    tick all that apply   → widget
+``order(qid, prompt, items, seal=...)``         drag into order       → widget
+``numeric(qid, prompt, seal=...)``              type a number         → widget
+``answer(qid, value)``                          answer by code (the solution notebook does this)
+``by_code()``                                   context for the cell that answers by code
+``check(qid)``                                  visible part of a quiz's grade cell
+``model(qid)``                                  the question's state (traitlets model), for tests
+
+``qid``: letters, digits, ``_`` and ``-`` (it becomes the CSS class
+``bp-quiz-q-<qid>``). ``prompt``: HTML with maths in ``$...$``. ``seal`` and the
+whole question cell are generated, never typed: write the question with its key
+in ``autograder/quiz/keys/<lesson>.py`` and run
+``python -m autograder.quiz cells <lesson>`` (see ``autograder/quiz/README.md``).
+
+Usage (``.nbsrc`` blocks as ``python -m autograder.quiz cells`` prints them)::
+
+    #%% locked id=setup                 (add to the lesson's setup cell)
+    from backprop import quiz
+    quiz.start("07_try_it", salt="backprop-by-hand/2026")
+
+    #%% locked id=quiz_q_dz2
+    quiz.single("dz2", r"With softmax and cross-entropy, what is $\partial L/\partial z_2$?",
+                ["ŷ − y", "y − ŷ", "−y / ŷ"], seal="eyJo...")
+
+    #%% locked id=quiz_q_grads_like_W1
+    quiz.multiple("grads_like_W1", "Which of these have the shape of $W_1$?",
+                  ["dW1", "dz1 @ x.T", "dz1"], seal="eyJo...")
+
+    #%% locked id=quiz_q_backward_order
+    quiz.order("backward_order", "Put the backward pass in order.",
+               ["da1", "dW1 and db1", "dz2", "dz1", "dW2 and db2"], seal="eyJo...")
+
+    #%% locked id=quiz_q_dW2_entry
+    quiz.numeric("dW2_entry", r"For the network above, what is $\partial L/\partial W_2[0, 1]$?",
+                 seal="eyJo...")
+
+    #%% solution id=quiz_answers        (released as a stub that does nothing)
+    with quiz.by_code():
+        ### BEGIN SOLUTION
+        quiz.answer("dz2", "ŷ − y")
+        quiz.answer("grads_like_W1", ["dW1", "dz1 @ x.T"])
+        quiz.answer("backward_order", ["dz2", "dW2 and db2", "da1", "dz1", "dW1 and db1"])
+        quiz.answer("dW2_entry", 0.1234)
+        ### END SOLUTION
+
+    #%% test id=test_quiz_dz2 points=1  (the grade-cell pattern: one per question)
+    """Question 1 (dL/dz2): graded from your saved answer."""
+    quiz.check("dz2")
+    ### BEGIN HIDDEN TESTS
+    from autograder.quiz import grade
+    grade("07_try_it", "dz2")
+    ### END HIDDEN TESTS
+
+``check`` raises :class:`backprop.checks.Mistake` with a sentence for the
+learner when the question is unanswered ("You have not answered question 1
+yet: pick an option above.") or the saved answer is wrong; the hidden
+``grade`` does the same from the plaintext key, so a wrong, missing or
+unreadable answers file scores zero with a message, never a crash.
+
+In the released notebook the ``by_code`` cell's body becomes nbgrader's stub
+(``raise NotImplementedError()``), which ``by_code`` turns into one quiet line:
+learners answer with the widgets (or, if they prefer the keyboard or a screen
+reader, with ``quiz.answer`` in that cell).
+'''
+
+import re
+from contextlib import contextmanager
+
+from backprop.checks import Mistake, passed
+from backprop.quiz.core import (ANSWERS_FILE, MODELS, AnswerStore, MultipleChoice, Numeric, Ordering,
+                                SingleChoice, numeric_close, parse_number)
+
+__all__ = ["start", "single", "multiple", "order", "numeric", "answer", "by_code", "check", "model",
+           "ANSWERS_FILE", "SingleChoice", "MultipleChoice", "Ordering", "Numeric", "numeric_close", "parse_number"]
+
+_QID = re.compile(r"[A-Za-z0-9_-]+")
+
+
+class _Session:
+    def __init__(self, lesson, salt, folder):
+        self.lesson, self.salt = lesson, salt
+        self.store = AnswerStore(lesson, folder)
+        self.models = {}
+
+
+_session = None
+
+
+def start(lesson, salt, folder=None):
+    """Begin this notebook's quiz: answers go to ``quiz_answers.json`` in ``folder``.
+
+    ``folder`` defaults to the kernel's working directory, which Jupyter sets to
+    the notebook's own folder. Returns the answers file's path.
+    """
+    global _session
+    _session = _Session(lesson, salt, folder)
+    return _session.store.path
+
+
+def _need_session():
+    if _session is None:
+        raise Mistake("The quiz is not set up: run the notebook's first code cell (the one with "
+                      "`quiz.start(...)`), then this cell again.")
+    return _session
+
+
+def _make(kind, qid, prompt, choices, seal):
+    from backprop.quiz.views import VIEWS  # ipywidgets only when a question is shown
+
+    s = _need_session()
+    if not isinstance(qid, str) or not _QID.fullmatch(qid):
+        raise ValueError(f"question id {qid!r}: use letters, digits, _ and - only")
+    cls = MODELS[kind]
+    args = (qid, prompt) + ((choices,) if choices is not None else ())
+    m = cls(*args, seal=seal, salt=s.salt, store=s.store)
+    m.restore()
+    s.models[qid] = m
+    return VIEWS[kind](m)
+
+
+def single(qid, prompt, options, seal):
+    """A single-choice question (RadioButtons). Picking an option answers and saves it."""
+    return _make("single", qid, prompt, list(options), seal)
+
+
+def multiple(qid, prompt, options, seal):
+    """A multiple-choice question (a Checkbox per option, then Check)."""
+    return _make("multiple", qid, prompt, list(options), seal)
+
+
+def order(qid, prompt, items, seal):
+    """An ordering question: ``items`` in the order first shown (never the right order)."""
+    return _make("order", qid, prompt, list(items), seal)
+
+
+def numeric(qid, prompt, seal):
+    """A question whose answer is a number, within the tolerance sealed with it."""
+    return _make("numeric", qid, prompt, None, seal)
+
+
+def model(qid):
+    """The model behind question ``qid`` (shown earlier in this kernel)."""
+    s = _need_session()
+    if qid not in s.models:
+        raise Mistake(f"Question {qid!r} has not been shown yet in this session: run its cell above first.")
+    return s.models[qid]
+
+
+def answer(qid, value):
+    """Answer question ``qid`` by code, exactly as if given in its widget: checked, shown and saved.
+
+    ``value``: an option's text (or index) for single choice; a list of them for
+    multiple choice; the list of items in order for ordering; a number for numeric.
+    Returns "right" or "wrong".
+    """
+    m = model(qid)
+    try:
+        if isinstance(m, Numeric):
+            m.text = str(value)
+        if isinstance(m, Ordering):
+            m.order = list(value) if sorted(value) == sorted(m.items) else m.order
+        return m.give(value)
+    except ValueError as exc:
+        raise Mistake(str(exc)) from None
+
+
+@contextmanager
+def by_code():
+    """Wrap a cell that answers with :func:`answer`; an unwritten stub there is not an error."""
+    try:
+        yield
+    except NotImplementedError:
+        print("(Optional) You can answer here by code instead of with the widgets, "
+              "for example: quiz.answer(\"question_id\", ...). Otherwise leave this cell as it is.")
+
+
+def check(qid):
+    """The visible part of a quiz grade cell: is question ``qid`` answered, and is the saved answer right?
+
+    Reads the answers file (what will be graded), not the widget. Raises a
+    Mistake for the learner if the question is unanswered or wrong; prints a ✓
+    line if it is right. The verdict comes from the sealed hashes; the grade
+    itself comes from the hidden tests.
+    """
+    m = model(qid)
+    rec = m.store.get(qid) if m.store is not None else None
+    if rec is None:
+        raise Mistake(m.not_answered_message())
+    try:
+        answer_ = m.canonical(rec["answer"])
+    except ValueError as exc:
+        raise Mistake(f"Your saved answer to question {m.number} does not fit it ({exc}) Answer it again above.")
+    marks, verdict, _ = m.judge(answer_)
+    if verdict != "right":
+        detail = m.detail(marks)
+        raise Mistake(f"Your saved answer to question {m.number} is not right yet" + (f" ({detail})" if detail else "")
+                      + ". Answer it again above: your latest answer is saved as soon as you give it.")
+    passed(f"Question {m.number}: right, and saved in {m.store.path.name}.")

@@ -1,0 +1,245 @@
+"""Instructor side of the quizzes: the plaintext keys, sealing, grading saved answers.
+
+- ``keys/<lesson>.py``: each lesson's questions with their right answers and
+  explanations (``QUESTIONS``, a list of dicts; see ``keys/07_try_it.py``).
+  Nothing from here reaches a learner except through :func:`seal`.
+- :func:`cells`: the notebook cells (``.nbsrc`` blocks) for a lesson's quiz:
+  question cells with seals, the answers-by-code solution cell, one grade cell
+  per question. ``python -m autograder.quiz cells <lesson>`` prints them.
+- :func:`grade`: what hidden tests call. It reads ``quiz_answers.json`` in the
+  working directory (the submission's folder) and compares against the key;
+  right prints a ✓ line, anything else raises ``backprop.checks.Mistake`` with
+  a sentence that never contains the right answer.
+- :func:`write_answers`: script a submission (see README.md for the format).
+"""
+
+import importlib.util
+import json
+from pathlib import Path
+
+from backprop.checks import Mistake, passed
+from backprop.quiz.core import (ANSWERS_FILE, FORMAT, KINDS, VERSION, AnswerStore, digest, make_seal,
+                                numeric_close, parse_number, scramble, bucket)
+
+#: The course's salt for answer hashes. Public (it is in every notebook); it only makes
+#: the hashes specific to this course, so a table of hashes from elsewhere does not apply.
+SALT = "backprop-by-hand/2026"
+KEYS = Path(__file__).resolve().parent / "keys"
+
+HOW = {"single": "pick an option above.", "multiple": "tick the options that apply above and press Check.",
+       "order": "put the steps in order above and press Check.", "numeric": "type your number above and press Check."}
+
+
+# ------------------------------------------------------------------- keys ---
+
+def load_key(lesson):
+    """The lesson's questions (list of dicts, numbered ``n`` = 1, 2, … in order), validated."""
+    path = KEYS / f"{lesson}.py"
+    if not path.exists():
+        raise FileNotFoundError(f"no quiz key for lesson {lesson!r}: expected {path}")
+    spec = importlib.util.spec_from_file_location(f"autograder.quiz.keys.k_{lesson}", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    questions = [dict(q) for q in mod.QUESTIONS]
+    seen = set()
+    for n, q in enumerate(questions, 1):
+        q["n"] = n
+        _validate(lesson, q)
+        if q["id"] in seen:
+            raise ValueError(f"{lesson}: duplicate question id {q['id']!r}")
+        seen.add(q["id"])
+    return questions
+
+
+def _validate(lesson, q):
+    where = f"{lesson}:{q.get('id')}"
+    for field in ("id", "kind", "title", "prompt"):
+        if not q.get(field):
+            raise ValueError(f"{where}: missing {field!r}")
+    kind = q["kind"]
+    if kind not in KINDS:
+        raise ValueError(f"{where}: kind must be one of {KINDS}")
+    if kind == "single":
+        if q["answer"] not in q["options"]:
+            raise ValueError(f"{where}: the answer is not one of the options")
+    if kind == "multiple":
+        if not set(q["answer"]) <= set(q["options"]):
+            raise ValueError(f"{where}: every answer must be an option")
+    if kind in ("single", "multiple"):
+        if len(set(q["options"])) != len(q["options"]):
+            raise ValueError(f"{where}: options must differ")
+        missing = [o for o in q["options"] if not q.get("explain", {}).get(o)]
+        if missing:
+            raise ValueError(f"{where}: every option needs an explanation; missing for {missing}")
+    if kind == "order":
+        if sorted(q["shown"]) != sorted(q["answer"]) or len(set(q["answer"])) != len(q["answer"]):
+            raise ValueError(f"{where}: 'shown' must be the answer's items in another order, each once")
+        if list(q["shown"]) == list(q["answer"]):
+            raise ValueError(f"{where}: the items must not be shown in the right order")
+    if kind == "numeric":
+        if not float(q["tol"]) > 0:
+            raise ValueError(f"{where}: tol must be > 0")
+        float(q["answer"])
+
+
+def question(lesson, qid):
+    """One question of the key, by id."""
+    for q in load_key(lesson):
+        if q["id"] == qid:
+            return q
+    raise KeyError(f"{lesson} has no quiz question {qid!r}")
+
+
+def right_answers(lesson):
+    """{qid: the right answer in the answers file's form}, for scripting and tests."""
+    return {q["id"]: (list(q["answer"]) if q["kind"] in ("multiple", "order") else q["answer"])
+            for q in load_key(lesson)}
+
+
+# ------------------------------------------------------------------ seals ---
+
+def seal(q, salt=SALT):
+    """The token shipped in the notebook: hashes of the right answer, scrambled explanations."""
+    qid, kind = q["id"], q["kind"]
+    data = {"id": qid, "kind": kind, "n": q["n"], "title": q["title"]}
+    if kind == "single":
+        data["h"] = digest(salt, qid, kind, q["answer"])
+    elif kind == "multiple":
+        data["h"] = [digest(salt, qid, kind, o, "1" if o in q["answer"] else "0") for o in q["options"]]
+    elif kind == "order":
+        data["h"] = [digest(salt, qid, kind, p, it) for p, it in enumerate(q["answer"])]
+    else:
+        step = float(q["tol"])
+        b = bucket(float(q["answer"]), step)
+        data["h"] = sorted(digest(salt, qid, kind, b + j) for j in (-1, 0, 1))
+        data["step"] = step
+        if q.get("hint"):
+            data["hint"] = q["hint"]
+    if kind in ("single", "multiple"):
+        data["x"] = {o: scramble(salt, qid, o, q["explain"][o]) for o in q["options"]}
+    elif q.get("explain"):
+        data["x"] = {"": scramble(salt, qid, "", q["explain"])}
+    return make_seal(data)
+
+
+def _py(value):
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _raw(text):
+    if '"""' in text or text.endswith("\\"):
+        raise ValueError("a prompt may not contain triple quotes or end in a backslash")
+    return f'r"""{text}"""' if "\n" in text or '"' in text else f'r"{text}"'
+
+
+def cells(lesson, salt=SALT):
+    """The .nbsrc blocks for a lesson's quiz (question cells, answers cell, grade cells)."""
+    qs = load_key(lesson)
+    out = [f"# Quiz cells for {lesson}, generated by `python -m autograder.quiz cells {lesson}`.",
+           "# Add these two lines to the lesson's setup cell:",
+           "#     from backprop import quiz",
+           f"#     quiz.start({_py(lesson)}, salt={_py(salt)})", ""]
+    for q in qs:
+        out.append(f"#%% locked id=quiz_q_{q['id']}")
+        s = seal(q, salt)
+        if q["kind"] in ("single", "multiple"):
+            out.append(f"quiz.{q['kind']}({_py(q['id'])}, {_raw(q['prompt'])},\n"
+                       f"    {_py(list(q['options']))},\n    seal={_py(s)})")
+        elif q["kind"] == "order":
+            out.append(f"quiz.order({_py(q['id'])}, {_raw(q['prompt'])},\n"
+                       f"    {_py(list(q['shown']))},\n    seal={_py(s)})")
+        else:
+            out.append(f"quiz.numeric({_py(q['id'])}, {_raw(q['prompt'])},\n    seal={_py(s)})")
+    out.append(f"#%% solution id=quiz_answers_{lesson[:2]}")
+    out.append("with quiz.by_code():")
+    out.append("    ### BEGIN SOLUTION")
+    for qid, ans in right_answers(lesson).items():
+        out.append(f"    quiz.answer({_py(qid)}, {_py(ans)})")
+    out.append("    ### END SOLUTION")
+    for q in qs:
+        out.append(f"#%% test id=test_quiz_{q['id']} points={q.get('points', 1)}")
+        out.append(f'"""Question {q["n"]} ({q["title"]}): graded from your saved answer."""')
+        out.append(f"quiz.check({_py(q['id'])})")
+        out.append("### BEGIN HIDDEN TESTS")
+        out.append("from autograder.quiz import grade")
+        out.append(f"grade({_py(lesson)}, {_py(q['id'])})")
+        out.append("### END HIDDEN TESTS")
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------- grading ---
+
+def verdict(q, saved):
+    """Compare a saved answer with the key. Returns (right: bool, detail: str for the learner)."""
+    kind = q["kind"]
+    if kind == "single":
+        if isinstance(saved, int) and not isinstance(saved, bool) and 0 <= saved < len(q["options"]):
+            saved = q["options"][saved]
+        if saved not in q["options"]:
+            return False, "the saved answer is not one of its options"
+        return saved == q["answer"], ""
+    if kind == "multiple":
+        if isinstance(saved, str) or not isinstance(saved, (list, tuple)):
+            return False, "the saved answer is not a list of options"
+        if not all(isinstance(s, str) and s in q["options"] for s in saved):
+            return False, "the saved answer names an option the question does not have"
+        return set(saved) == set(q["answer"]), ""
+    if kind == "order":
+        if not isinstance(saved, (list, tuple)) or sorted(map(str, saved)) != sorted(q["answer"]):
+            return False, "the saved answer does not hold each step exactly once"
+        ok = sum(a == b for a, b in zip(saved, q["answer"]))
+        n = len(q["answer"])
+        return ok == n, f"{ok} of {n} steps are in the right place"
+    try:
+        value = parse_number(saved)
+    except (ValueError, TypeError):
+        return False, "the saved answer is not a number"
+    return numeric_close(value, float(q["answer"]), float(q["tol"])), ""
+
+
+def grade(lesson, qid, folder=None):
+    """Hidden test: grade question ``qid`` from the saved answers file in ``folder`` (default: cwd).
+
+    Right: prints "✓ Question n (title): right." Otherwise raises a Mistake that
+    says what is missing or that the answer is wrong, never what is right.
+    """
+    q = question(lesson, qid)
+    n, title = q["n"], q["title"]
+    store = AnswerStore(lesson, folder)
+    if not store.path.exists():
+        raise Mistake(f"No saved quiz answers: {ANSWERS_FILE} is not in this notebook's folder, so question {n} "
+                      f"({title}) scores 0. Answer the questions in the notebook (each answer is saved as you give "
+                      f"it) and submit {ANSWERS_FILE} with it.")
+    try:
+        data = store.read_all()
+    except ValueError as exc:
+        raise Mistake(f"{exc}, so question {n} ({title}) scores 0. Answer the question again in the "
+                      "notebook; that rewrites the file.") from None
+    rec = (data.get("lessons") or {}).get(lesson, {}).get(qid) if isinstance(data.get("lessons"), dict) else None
+    if not isinstance(rec, dict) or "answer" not in rec:
+        raise Mistake(f"You have not answered question {n} ({title}) yet: {HOW[q['kind']]}")
+    right, detail = verdict(q, rec["answer"])
+    if not right:
+        raise Mistake(f"Your saved answer to question {n} ({title}) is not right"
+                      + (f": {detail}." if detail else ".") + " Answer it again above; your latest answer counts.")
+    passed(f"Question {n} ({title}): right.")
+
+
+def write_answers(folder, lesson, answers):
+    """Write (or update) ``quiz_answers.json`` in ``folder`` with ``{qid: answer}`` for ``lesson``.
+
+    Answers in the file's form: option text (single), list of option texts
+    (multiple), list of items top to bottom (order), number (numeric).
+    Returns the file's path.
+    """
+    store = AnswerStore(lesson, folder)
+    kinds = {q["id"]: q["kind"] for q in load_key(lesson)}
+    for qid, value in answers.items():
+        if qid not in kinds:
+            raise KeyError(f"{lesson} has no quiz question {qid!r}")
+        store.save(qid, kinds[qid], value)
+    return store.path
+
+
+__all__ = ["SALT", "load_key", "question", "right_answers", "seal", "cells", "verdict", "grade", "write_answers",
+           "FORMAT", "VERSION"]

@@ -1,0 +1,153 @@
+"""Quiz views: ipywidgets for choices and numbers, an anywidget for drag-and-drop ordering.
+
+Each view only shows a model from :mod:`backprop.quiz.core` and forwards the
+learner's actions to it; all checking and saving happens in the model.
+
+CSS classes (the contract the browser tests rely on):
+
+- every question's root: ``bp-quiz``, ``bp-quiz-<kind>`` (single | multiple |
+  order | numeric) and ``bp-quiz-q-<question id>``;
+- options: ``bp-quiz-option`` (the RadioButtons widget; each Checkbox);
+- the Check button: ``bp-quiz-check``; the verdict line: ``bp-quiz-result``;
+- the number box: ``bp-quiz-input``;
+- ordering: each item ``bp-order-item`` (draggable="true", data-item, tabindex=0),
+  marked ``bp-right`` / ``bp-wrong`` after a Check.
+"""
+
+import html
+from pathlib import Path
+
+import anywidget
+import ipywidgets as widgets
+import traitlets
+
+_HERE = Path(__file__).resolve().parent
+_MARK = {"right": "<span style='color:#009E73'>✓</span>", "wrong": "<span style='color:#D55E00'>✗</span>", "": ""}
+
+
+def _root(model, children):
+    box = widgets.VBox(children, layout=widgets.Layout(margin="6px 0 14px 0", max_width="680px"))
+    for cls in ("bp-quiz", f"bp-quiz-{model.kind}", f"bp-quiz-q-{model.qid}"):
+        box.add_class(cls)
+    box.model = model
+    return box
+
+
+def _prompt(model):
+    return widgets.HTMLMath(f"<b>Question {model.number}.</b> {model.prompt}")
+
+
+def _result(model):
+    out = widgets.HTML(html.escape(model.result))
+    out.add_class("bp-quiz-result")
+    model.observe(lambda ch: setattr(out, "value", html.escape(ch["new"])), names="result")
+    return out
+
+
+def _explanations(model, labels):
+    """One HTMLMath line per option (or one for the question), shown once the model fills it."""
+    box = widgets.VBox()
+    box.add_class("bp-quiz-explanations")
+
+    def redraw(change=None):
+        rows = []
+        for i, text in enumerate(model.explanations):
+            if not text:
+                continue
+            mark = _MARK.get(model.marks[i] if i < len(model.marks) else "", "")
+            head = f"{mark} <b>{html.escape(labels[i])}</b>: " if labels and labels[i] else ""
+            rows.append(widgets.HTMLMath(f"{head}{text}"))
+        box.children = rows
+
+    model.observe(redraw, names=["explanations", "marks"])
+    redraw()
+    return box
+
+
+def single_view(model):
+    """RadioButtons: picking an option answers (and saves) at once."""
+    radio = widgets.RadioButtons(options=model.options, index=None, layout=widgets.Layout(width="auto"))
+    radio.add_class("bp-quiz-option")
+    busy = []
+
+    def picked(change):
+        if busy or change["new"] is None or change["new"] == model.answer:
+            return
+        model.give(change["new"])
+
+    def shown(change=None):
+        if model.answer is not None and radio.value != model.answer:
+            busy.append(1)
+            try:
+                radio.value = model.answer
+            finally:
+                busy.pop()
+
+    radio.observe(picked, names="value")
+    model.observe(shown, names="answer")
+    shown()
+    labels = [f"{o}" for o in model.options]
+    return _root(model, [_prompt(model), radio, _result(model), _explanations(model, labels)])
+
+
+def multiple_view(model):
+    """One Checkbox per option and a Check button."""
+    boxes = []
+    for o in model.options:
+        cb = widgets.Checkbox(value=False, description=o, indent=False, layout=widgets.Layout(width="auto"))
+        cb.add_class("bp-quiz-option")
+        boxes.append(cb)
+    button = widgets.Button(description="Check", tooltip="Check and save your answer")
+    button.add_class("bp-quiz-check")
+
+    def check(_):
+        model.give([o for o, cb in zip(model.options, boxes) if cb.value])
+
+    def shown(change=None):
+        if model.answer is not None:
+            for o, cb in zip(model.options, boxes):
+                cb.value = o in model.answer
+
+    button.on_click(check)
+    model.observe(shown, names="answer")
+    shown()
+    return _root(model, [_prompt(model), widgets.VBox(boxes), button, _result(model),
+                         _explanations(model, list(model.options))])
+
+
+class OrderBoard(anywidget.AnyWidget):
+    """The drag-and-drop list (front end: order.js, order.css). Traits mirror an Ordering model."""
+
+    _esm = _HERE / "order.js"
+    _css = _HERE / "order.css"
+    qid = traitlets.Unicode("").tag(sync=True)
+    items = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    marks = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    result = traitlets.Unicode("").tag(sync=True)
+    checks = traitlets.Int(0).tag(sync=True)
+
+
+def order_view(model):
+    """An OrderBoard linked to the model: items ↔ order; marks and result shown; Check → model.check()."""
+    board = OrderBoard(qid=model.qid, items=list(model.order), marks=list(model.marks), result=model.result)
+    board.links = [traitlets.link((model, "order"), (board, "items")),
+                   traitlets.dlink((model, "marks"), (board, "marks")),
+                   traitlets.dlink((model, "result"), (board, "result"))]
+    board.observe(lambda ch: model.check(), names="checks")
+    return _root(model, [_prompt(model), board, _explanations(model, None)])
+
+
+def numeric_view(model):
+    """A text box for the number and a Check button."""
+    box = widgets.Text(value=model.text, placeholder="a number, e.g. -0.25",
+                       layout=widgets.Layout(width="200px"))
+    box.add_class("bp-quiz-input")
+    box.links = [traitlets.link((model, "text"), (box, "value"))]
+    button = widgets.Button(description="Check", tooltip="Check and save your answer")
+    button.add_class("bp-quiz-check")
+    button.on_click(lambda _: model.check())
+    return _root(model, [_prompt(model), widgets.HBox([box, button]), _result(model),
+                         _explanations(model, None)])
+
+
+VIEWS = {"single": single_view, "multiple": multiple_view, "order": order_view, "numeric": numeric_view}

@@ -1,0 +1,305 @@
+"""backprop.quiz without a browser: each kind's model, the answers file, restarts, hashes agreeing with the key,
+the instructor-side grade, and the CSS classes the browser tests rely on."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from autograder import quiz as aq
+from backprop import quiz
+from backprop.checks import Mistake
+from backprop.quiz.core import AnswerStore, MODELS, bucket, numeric_close, parse_number
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYED_LESSONS = sorted(p.stem for p in (ROOT / "autograder" / "quiz" / "keys").glob("*.py") if p.stem[:2].isdigit())
+
+
+def _make(q, folder, lesson="07_try_it"):
+    """A model for key question ``q``, built from its seal exactly as a notebook builds it."""
+    store = AnswerStore(lesson, folder)
+    cls = MODELS[q["kind"]]
+    choices = q.get("options") if q["kind"] in ("single", "multiple") else q.get("shown")
+    args = (q["id"], q["prompt"]) + ((list(choices),) if choices is not None else ())
+    m = cls(*args, seal=aq.seal(q), salt=aq.SALT, store=store)
+    m.restore()
+    return m
+
+
+@pytest.fixture
+def key():
+    return {q["id"]: q for q in aq.load_key("07_try_it")}
+
+
+# ----------------------------------------------------------------- kinds ---
+
+def test_single_choice_right_wrong_and_unanswered(tmp_path, key):
+    q = key["dz2"]
+    m = _make(q, tmp_path)
+    assert m.answer is None and m.verdict == "" and m.result == "" and not any(m.explanations)
+    assert m.not_answered_message() == "You have not answered question 1 yet: pick an option above."
+    wrong = next(o for o in q["options"] if o != q["answer"])
+    assert m.give(wrong) == "wrong" and m.result.startswith("✗")
+    # only the picked option is explained while the answer is wrong (the others would give it away)
+    shown = [o for o, e in zip(q["options"], m.explanations) if e]
+    assert shown == [wrong] and m.explanations[q["options"].index(wrong)] == q["explain"][wrong]
+    assert m.give(q["options"].index(q["answer"])) == "right" and m.result.startswith("✓")
+    assert m.explanations == [q["explain"][o] for o in q["options"]]  # all explained once right
+    with pytest.raises(ValueError):
+        m.give("not an option")
+
+
+def test_multiple_choice_marks_every_option(tmp_path, key):
+    q = key["grads_like_W1"]
+    m = _make(q, tmp_path)
+    assert m.give(list(q["answer"])) == "right" and m.marks == ["right"] * len(q["options"])
+    half = [q["answer"][0]]
+    assert m.give(half) == "wrong"
+    assert m.marks == ["right" if (o in q["answer"]) == (o in half) else "wrong" for o in q["options"]]
+    assert m.result.startswith("✗ 1 of 4 options is not right")
+    assert m.explanations == [q["explain"][o] for o in q["options"]]
+    assert m.give([]) == "wrong"
+    assert m.answer == []
+
+
+def test_ordering_right_wrong_partial_and_moves(tmp_path, key):
+    q = key["backward_order"]
+    m = _make(q, tmp_path)
+    assert m.order == q["shown"] and m.marks == [] and m.answer is None
+    assert m.check() == "wrong" and m.marks == ["wrong"] * 5  # shown order has no item in place
+    partial = list(q["answer"][:3]) + list(q["answer"][3:])[::-1]
+    m.order = partial
+    assert m.marks == [] and m.result == ""  # moving clears the marks until the next Check
+    assert m.check() == "wrong"
+    assert m.marks == ["right", "right", "right", "wrong", "wrong"]
+    assert m.result.startswith("✗ 3 of 5 steps are in the right place")
+    assert m.detail(m.marks) == "3 of 5 steps are in the right place"
+    for i in range(5):  # bring the right order about with moves, as the keyboard does
+        m.move(m.order.index(q["answer"][i]), i)
+    assert m.order == q["answer"] and m.marks == []
+    assert m.check() == "right" and m.result == "✓ All 5 steps in the right order."
+    assert m.explanations == [q["explain"]]
+    with pytest.raises(ValueError):
+        m.give(q["answer"][:4])
+
+
+def test_numeric_tolerance_and_typos(tmp_path, key):
+    q = key["dW2_entry"]
+    v, tol = q["answer"], q["tol"]
+    m = _make(q, tmp_path)
+    for typed, verdict in [(f"{v:.3f}", "right"), (repr(v + 0.99 * tol), "right"), (repr(v - 0.99 * tol), "right"),
+                           (repr(v + 2 * tol), "wrong"), (repr(-v), "wrong"), ("0", "wrong")]:
+        m.text = typed
+        assert m.check() == verdict, typed
+    m.text = "zero point one"
+    assert m.check() == "" and m.result.startswith("✗ 'zero point one' is not a number")
+    assert parse_number("−0,25") == -0.25 and parse_number("3/4") == 0.75 and parse_number(" 1e-3 ") == 0.001
+    with pytest.raises(ValueError):
+        parse_number("nan")
+
+
+def test_numeric_rule_is_a_grid_of_step_tol():
+    for right in (0.17350303, -0.2774341, 12.0, 0.0):
+        for delta in (0.0, 0.3, 0.999, -0.999):
+            assert numeric_close(right + delta * 1e-3, right, 1e-3)
+        for delta in (2.0, -2.0, 5.0):
+            assert not numeric_close(right + delta * 1e-3, right, 1e-3)
+    assert bucket(0.0004, 1e-3) == 0 and bucket(0.0006, 1e-3) == 1
+
+
+# ----------------------------------------------------- hashes agree with key ---
+
+@pytest.mark.parametrize("lesson", KEYED_LESSONS)
+def test_sealed_verdicts_agree_with_the_plaintext_key(tmp_path, lesson):
+    """For every question of every keyed lesson, the widget's hash verdict equals the grader's verdict."""
+    for q in aq.load_key(lesson):
+        m = _make(q, tmp_path / q["id"], lesson)
+        if q["kind"] == "single":
+            candidates = list(q["options"])
+        elif q["kind"] == "multiple":
+            o = q["options"]
+            candidates = [list(q["answer"]), [], list(o), o[:1], o[1:], [x for x in o if x not in q["answer"]]]
+        elif q["kind"] == "order":
+            a = list(q["answer"])
+            candidates = [a, list(q["shown"]), a[::-1], a[1:] + a[:1]]
+        else:
+            v, t = q["answer"], q["tol"]
+            candidates = [v, v + 0.5 * t, v - 0.9 * t, v + 3 * t, -v, 0.0]
+        for c in candidates:
+            (tmp_path / q["id"]).mkdir(exist_ok=True)
+            got = m.give(c, save=False)
+            right, _ = aq.verdict(q, c)
+            assert got == ("right" if right else "wrong"), (lesson, q["id"], c)
+
+
+# --------------------------------------------------- persistence, restart ---
+
+def test_answers_survive_a_restart(tmp_path, key):
+    """A new model (as after a kernel restart) reading the same file shows the saved answer and its marks."""
+    first = {qid: _make(q, tmp_path) for qid, q in key.items()}
+    first["dz2"].give("y − ŷ")
+    first["dz2"].give(key["dz2"]["answer"])  # only the latest answer is kept
+    first["grads_like_W1"].give(["dW1"])
+    partial = list(key["backward_order"]["answer"])
+    partial[0], partial[1] = partial[1], partial[0]
+    first["backward_order"].order = partial
+    first["backward_order"].check()
+    first["backward_order"].move(0, 4)  # moved after checking: not saved
+    first["dW2_entry"].text = "0.1735"
+    first["dW2_entry"].check()
+
+    data = json.loads((tmp_path / "quiz_answers.json").read_text(encoding="utf-8"))
+    assert data["format"] == "backprop-quiz-answers" and data["version"] == 1
+    saved = {qid: rec["answer"] for qid, rec in data["lessons"]["07_try_it"].items()}
+    assert saved == {"dz2": key["dz2"]["answer"], "grads_like_W1": ["dW1"], "backward_order": partial,
+                     "dW2_entry": 0.1735}
+
+    again = {qid: _make(q, tmp_path) for qid, q in key.items()}
+    assert again["dz2"].answer == key["dz2"]["answer"] and again["dz2"].verdict == "right"
+    assert again["grads_like_W1"].answer == ["dW1"] and again["grads_like_W1"].verdict == "wrong"
+    o = again["backward_order"]
+    assert o.order == partial and o.marks == ["wrong", "wrong", "right", "right", "right"]
+    assert o.result.startswith("✗ 3 of 5")
+    assert again["dW2_entry"].text == "0.1735" and again["dW2_entry"].verdict == "right"
+    assert again["shape_check"].answer is None
+
+
+def test_a_damaged_answers_file_is_replaced_not_fatal(tmp_path, key):
+    (tmp_path / "quiz_answers.json").write_text("{not json", encoding="utf-8")
+    m = _make(key["dz2"], tmp_path)
+    assert m.answer is None
+    m.give(key["dz2"]["answer"])
+    assert json.loads((tmp_path / "quiz_answers.json").read_text())["lessons"]["07_try_it"]["dz2"]["answer"]
+
+
+# ------------------------------------------------- the notebook-facing API ---
+
+def _run_cells(lesson, folder):
+    """Start a quiz and show every question as the generated cells do; returns the widgets."""
+    quiz.start(lesson, salt=aq.SALT, folder=folder)
+    src = aq.cells(lesson)
+    blocks = re.split(r"^#%%.*$", src, flags=re.M)
+    ns = {"quiz": quiz}
+    return [eval(b.strip(), ns) for b in blocks[1:] if b.strip().startswith("quiz.") and "(" in b
+            and b.strip().split("(")[0] in ("quiz.single", "quiz.multiple", "quiz.order", "quiz.numeric")]
+
+
+def test_generated_cells_show_widgets_with_the_browser_contract(tmp_path):
+    widgets_ = _run_cells("07_try_it", tmp_path)
+    kinds = [q["kind"] for q in aq.load_key("07_try_it")]
+    assert len(widgets_) == len(kinds)
+    for w, q in zip(widgets_, aq.load_key("07_try_it")):
+        assert {"bp-quiz", f"bp-quiz-{q['kind']}", f"bp-quiz-q-{q['id']}"} <= set(w._dom_classes)
+
+    def walk(w):
+        yield w
+        for c in getattr(w, "children", ()):
+            yield from walk(c)
+
+    def classes(w):
+        return {c for x in walk(w) for c in getattr(x, "_dom_classes", ())}
+
+    single, order, _, multiple, numeric = widgets_
+    assert {"bp-quiz-option", "bp-quiz-result"} <= classes(single)
+    assert {"bp-quiz-option", "bp-quiz-check", "bp-quiz-result"} <= classes(multiple)
+    assert {"bp-quiz-input", "bp-quiz-check", "bp-quiz-result"} <= classes(numeric)
+    board = order.children[1]
+    assert board.items == aq.question("07_try_it", "backward_order")["shown"]
+    js = Path(quiz.__file__).with_name("order.js").read_text()
+    for needle in ('"bp-order-item"', 'draggable = true', "dataset.item", "tabIndex = 0", '"bp-quiz-check"',
+                   '"bp-quiz-result"', '"bp-right"', '"bp-wrong"', "dragstart", "dragover", "drop",
+                   "e.altKey", "ArrowUp", "ArrowDown", "preventDefault"):
+        assert needle in js, needle
+
+
+def test_views_follow_the_model_both_ways(tmp_path):
+    widgets_ = _run_cells("07_try_it", tmp_path)
+    single, order, _, multiple, numeric = widgets_
+    key = {q["id"]: q for q in aq.load_key("07_try_it")}
+    # widget → model → file
+    single.children[1].value = key["dz2"]["answer"]
+    assert quiz.model("dz2").verdict == "right"
+    assert AnswerStore("07_try_it", tmp_path).get("dz2")["answer"] == key["dz2"]["answer"]
+    # the board: the learner reorders (items synced from the browser) and presses Check (checks + 1)
+    board = order.children[1]
+    board.items = list(key["backward_order"]["answer"])
+    board.checks += 1
+    assert board.marks == ["right"] * 5 and board.result == "✓ All 5 steps in the right order."
+    board.items = list(key["backward_order"]["shown"])
+    assert board.marks == [] and board.result == ""
+    # code → model → widget
+    quiz.answer("grads_like_W1", ["dz1"])
+    assert [cb.value for cb in multiple.children[1].children] == [o == "dz1" for o in key["grads_like_W1"]["options"]]
+    checkbox_result = multiple.children[3]
+    assert checkbox_result.value.startswith("✗")
+    quiz.answer("dW2_entry", "0.5")
+    assert numeric.children[1].children[0].value == "0.5"
+    # a restart: the widgets show the saved answers
+    again = _run_cells("07_try_it", tmp_path)
+    assert again[0].children[1].value == key["dz2"]["answer"]
+    assert again[1].children[1].items == list(key["backward_order"]["answer"])
+    assert again[1].children[1].marks == ["right"] * 5
+
+
+def test_check_is_the_visible_half_of_a_grade_cell(tmp_path, capsys):
+    _run_cells("07_try_it", tmp_path)
+    with pytest.raises(Mistake, match=r"^You have not answered question 1 yet: pick an option above\.$"):
+        quiz.check("dz2")
+    with pytest.raises(Mistake, match="You have not answered question 2 yet: put the steps in order"):
+        quiz.check("backward_order")
+    quiz.answer("dz2", "2(ŷ − y)")
+    with pytest.raises(Mistake, match="question 1 is not right yet"):
+        quiz.check("dz2")
+    quiz.answer("dz2", "ŷ − y")
+    quiz.check("dz2")
+    assert "✓ Question 1: right" in capsys.readouterr().out
+    with pytest.raises(Mistake, match="has not been shown yet"):
+        quiz.check("no_such_question")
+
+
+def test_by_code_swallows_only_the_released_stub(capsys):
+    with quiz.by_code():
+        raise NotImplementedError()
+    assert "answer here by code" in capsys.readouterr().out
+    with pytest.raises(ZeroDivisionError):
+        with quiz.by_code():
+            1 / 0
+
+
+# -------------------------------------------------------- instructor grade ---
+
+def test_grade_outcomes(tmp_path, capsys, key):
+    with pytest.raises(Mistake, match="No saved quiz answers: quiz_answers.json is not in this notebook's folder"):
+        aq.grade("07_try_it", "dz2", folder=tmp_path)
+    (tmp_path / "quiz_answers.json").write_text("[1, 2", encoding="utf-8")
+    with pytest.raises(Mistake, match="could not be read"):
+        aq.grade("07_try_it", "dz2", folder=tmp_path)
+    (tmp_path / "quiz_answers.json").unlink()
+    aq.write_answers(tmp_path, "07_try_it", {"dz2": "y − ŷ", "backward_order": list(key["backward_order"]["shown"])})
+    with pytest.raises(Mistake, match=r"question 1 \(dL/dz2\) is not right\."):
+        aq.grade("07_try_it", "dz2", folder=tmp_path)
+    with pytest.raises(Mistake, match="0 of 5 steps are in the right place"):
+        aq.grade("07_try_it", "backward_order", folder=tmp_path)
+    with pytest.raises(Mistake, match=r"You have not answered question 3 \(checking gradient shapes\) yet"):
+        aq.grade("07_try_it", "shape_check", folder=tmp_path)
+    aq.write_answers(tmp_path, "07_try_it", aq.right_answers("07_try_it"))
+    for qid in key:
+        aq.grade("07_try_it", qid, folder=tmp_path)
+    assert capsys.readouterr().out.count("right.") == len(key)
+
+
+def test_grade_messages_never_contain_the_answer(tmp_path, key):
+    aq.write_answers(tmp_path, "07_try_it", {"dz2": "y − ŷ", "shape_check": 1, "grads_like_W1": ["dz1"],
+                                             "backward_order": list(key["backward_order"]["shown"]),
+                                             "dW2_entry": 99.0})
+    for qid, q in key.items():
+        with pytest.raises(Mistake) as err:
+            aq.grade("07_try_it", qid, folder=tmp_path)
+        text = str(err.value)
+        if q["kind"] == "numeric":
+            assert f"{q['answer']:.3f}" not in text and f"{q['answer']:.2f}" not in text
+        elif q["kind"] == "single":
+            assert q["answer"] not in text
+        else:
+            assert not any(item in text for item in q["answer"])
