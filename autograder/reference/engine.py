@@ -101,6 +101,9 @@ class Value:
     def __truediv__(self, other):
         return self * self._lift(other) ** -1
 
+    def __rtruediv__(self, other):
+        return self._lift(other) * self ** -1
+
     def backward(self):
         """Fill ``.grad`` of every node this one depends on, by reverse topological order.
 
@@ -129,3 +132,44 @@ def topological_order(root):
         order.append(v)
     visit(root)
     return order
+
+
+# ---- one backward rule per operation, on plain numbers (lesson 02's exercises) ----
+# Each takes the inputs' values and the gradient arriving at the output (out_grad)
+# and returns the gradient for each input: incoming gradient × local derivative.
+
+def add_backward(a, b, out_grad):
+    """out = a + b → (dL/da, dL/db) = (out_grad · 1, out_grad · 1)."""
+    return out_grad * 1.0, out_grad * 1.0
+
+
+def mul_backward(a, b, out_grad):
+    """out = a · b → (dL/da, dL/db) = (out_grad · b, out_grad · a)."""
+    return out_grad * b, out_grad * a
+
+
+def pow_backward(a, n, out_grad):
+    """out = a ** n (n a constant) → dL/da = out_grad · n a^(n−1)."""
+    return out_grad * n * a ** (n - 1)
+
+
+def exp_backward(a, out_grad):
+    """out = e^a → dL/da = out_grad · e^a."""
+    return out_grad * math.exp(a)
+
+
+def tanh_backward(a, out_grad):
+    """out = tanh(a) → dL/da = out_grad · (1 − tanh(a)²)."""
+    t = math.tanh(a)
+    return out_grad * (1.0 - t * t)
+
+
+def neuron_graph(x, w, b, y):
+    """Lesson 01's neuron as a graph: returns (L, w node, b node), not yet differentiated.
+
+    z = w x + b, a = σ(z) = 1 / (1 + e^(−z)), L = (a − y)².
+    """
+    w_node, b_node = Value(w, label="w"), Value(b, label="b")
+    z = w_node * x + b_node
+    a = 1 / (1 + (-z).exp())
+    return (a - y) ** 2, w_node, b_node
