@@ -1,20 +1,81 @@
-"""Command line: ``python -m autograder release`` and ``python -m autograder grade ...``."""
+"""Command line: ``python -m autograder release`` and ``python -m autograder grade ...``.
+
+    python -m autograder grade SUBMISSIONS --out OUT [--jobs N] [--timeout SECONDS] [--memory MB]
+
+Exit status: 0 when the batch finished (whatever it found in the submissions),
+1 when the grader could not run (no lessons, gradebook unreachable), 2 for bad
+arguments or a missing SUBMISSIONS folder/zip.
+"""
 
 import argparse
 import sys
 
 
+def _positive(kind):
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
+        return value
+    return parse
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     rel = sub.add_parser("release", help="regenerate course/ from solutions/ with nbgrader")
     rel.add_argument("--out", default=None, help="release folder (default: course/)")
     rel.add_argument("lessons", nargs="*", help="only these lessons (default: all)")
-    args, rest = parser.parse_known_args(argv)
+    gr = sub.add_parser("grade", help="grade a class's submissions (folder or .zip)",
+                        description="Grade every learner's notebooks against the lessons in course/ and solutions/.")
+    gr.add_argument("submissions", help="folder or .zip: LEARNER/LESSON.ipynb or LEARNER/LESSON/LESSON.ipynb")
+    gr.add_argument("--out", required=True, help="output folder: grades.csv, feedback/, report.html, gradebook.db")
+    gr.add_argument("--jobs", type=_positive(int), default=None, help="notebooks graded at once (default: CPU cores)")
+    gr.add_argument("--timeout", type=_positive(float), default=30, help="seconds per cell (default: 30)")
+    gr.add_argument("--memory", type=_positive(float), default=1024,
+                    help="MB a notebook may allocate on top of a fresh kernel (default: 1024)")
+    gr.add_argument("--output-limit", type=_positive(int), default=1024,
+                    help="KB of printed text per notebook (default: 1024)")
+    gr.add_argument("--db", default=None, help="gradebook database URL (default: sqlite:///OUT/gradebook.db)")
+    gr.add_argument("--learner", action="append", default=None, metavar="NAME",
+                    help="re-grade only this learner (repeatable); others keep their earlier results")
+    gr.add_argument("--force", action="store_true", help="re-grade everything, ignoring earlier results")
+    gr.add_argument("--no-progress", action="store_true", help="no progress bar")
+    args = parser.parse_args(argv)
     if args.command == "release":
         from autograder.release import release
         ids = release(out=args.out, only=args.lessons or None)
         print(f"released {len(ids)} lessons: {', '.join(ids)}")
+        return 0
+    if args.command == "grade":
+        import warnings
+        from pathlib import Path
+        warnings.filterwarnings("ignore")  # nbformat's notes on learners' notebooks go into the report instead
+        if not Path(args.submissions).exists():
+            parser.error(f"no such folder or .zip file: {args.submissions}")
+        from autograder.grade import GraderError, Options, grade
+        from autograder.intake import IntakeError
+        opts = Options(timeout=args.timeout, memory=args.memory, output_limit=args.output_limit * 1024,
+                       jobs=args.jobs or 0, db=args.db, force=args.force, only=args.learner,
+                       progress=not args.no_progress and sys.stderr.isatty())
+        try:
+            s = grade(args.submissions, args.out, opts)
+        except IntakeError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        except GraderError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        flagged = sum(1 for r in s.rows if r["flags"] and r["flags"] != "missing")
+        print(f"graded {s.graded} notebooks ({s.cached} unchanged, kept) for {len(s.learners)} learners × "
+              f"{len(s.lessons)} lessons in {s.seconds:.1f} s; {flagged} flagged.")
+        print(f"grades: {Path(args.out) / 'grades.csv'}   report: {Path(args.out) / 'report.html'}   "
+              f"gradebook: {s.db_url}")
+        for note in s.notes:
+            print(f"note: {note}")
         return 0
     parser.error(f"unknown command {args.command}")
 

@@ -1,0 +1,420 @@
+"""``python -m autograder grade``: the whole pipeline, in parallel, resumable.
+
+intake (folder/zip → OUT/submitted) → for each learner × lesson, in a pool of
+``--jobs`` worker processes: integrity (tamper check + static scan) → nbgrader's
+sanitising preprocessors (``OverwriteCells`` puts the original tests back) →
+sandbox (guarded kernel, limits) → feedback page. The main process alone
+writes the gradebook (nbgrader's ``SaveAutoGrades``), then a small result file
+per notebook, in that order, so a grader killed at any moment is resumed by
+running it again: finished notebooks are skipped (their inputs, the lesson
+and the options are hashed into the result), the rest are graded. At the end:
+``grades.csv`` from the gradebook and ``report.html``.
+"""
+
+import csv
+import hashlib
+import json
+import logging
+import os
+import shutil
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+VERSION = "1"  # bump when a change to the grader changes grades: every cached result is re-graded
+FLAGS = ["missing", "unreadable", "timeout", "memory", "kernel-died", "output-limit", "tampered", "monkeypatch",
+         "reference-import"]
+ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger("autograder")
+
+
+class GraderError(Exception):
+    """The grader cannot run (exit status 1)."""
+
+
+@dataclass
+class Options:
+    timeout: float = 30
+    memory: float = 1024
+    output_limit: int = 1 << 20
+    jobs: int = 0
+    db: str = None
+    force: bool = False
+    only: list = None          # re-grade only these learners (others come from earlier results)
+    progress: bool = True
+
+
+@dataclass
+class Summary:
+    learners: list = field(default_factory=list)
+    lessons: list = field(default_factory=list)
+    graded: int = 0
+    cached: int = 0
+    notes: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
+    seconds: float = 0.0
+    db_url: str = ""
+
+
+def ordered(flags):
+    return [f for f in FLAGS if f in set(flags)] + sorted(set(flags) - set(FLAGS))
+
+
+def _safe(name):
+    return name.replace("/", "_").replace("\\", "_").replace("\0", "_")
+
+
+def result_path(out, learner, lesson):
+    return Path(out) / ".state" / "results" / _safe(learner) / f"{lesson}.json"
+
+
+def folder_hash(folder):
+    h = hashlib.sha256()
+    if folder is None:
+        h.update(b"missing")
+        return h.hexdigest()
+    for p in sorted(Path(folder).rglob("*")):
+        if p.is_file():
+            h.update(str(p.relative_to(folder)).encode())
+            h.update(b"\0")
+            h.update(p.read_bytes())
+            h.update(b"\0")
+    return h.hexdigest()
+
+
+def task_key(sub, lesson, opts):
+    h = hashlib.sha256()
+    for part in (VERSION, lesson.fingerprint, folder_hash(sub.folder), sub.unreadable,
+                 f"{opts.timeout}/{opts.memory}/{opts.output_limit}"):
+        h.update(str(part).encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _tools_on_path():
+    """nbgrader's gradebook runs the ``alembic`` command: find it beside this Python (a venv not activated)."""
+    bindir = os.path.dirname(sys.executable)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+
+
+# ------------------------------------------------------------------ worker side
+
+_LESSONS = {}
+
+
+def _lesson(root, lesson_id):
+    key = (str(root), lesson_id)
+    if key not in _LESSONS:
+        from autograder.lessons import load_lesson
+        _LESSONS[key] = load_lesson(lesson_id, root)
+    return _LESSONS[key]
+
+
+def _clean_release_copy(nb, lesson):
+    """The released notebook with the learner's answer cells put in (when their metadata is beyond repair)."""
+    import nbformat
+    from autograder.lessons import grade_id
+    answers = {grade_id(c): c.source for c in nb.cells if grade_id(c)}
+    clean = nbformat.from_dict(lesson.release_nb)
+    for c in clean.cells:
+        if grade_id(c) in lesson.answers and grade_id(c) in answers:
+            c.source = answers[grade_id(c)]
+    return clean
+
+
+def grade_notebook(task):
+    """Worker: grade one submitted notebook. Returns a picklable result dict (with the executed notebook)."""
+    import nbformat
+    from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells,
+                                        OverwriteKernelspec)
+    from nbgrader.utils import determine_grade, is_grade, is_locked, is_solution
+
+    from autograder import feedback, integrity, sandbox
+    from autograder.lessons import grade_id
+    from autograder.release import IGNORE
+
+    t0 = time.perf_counter()
+    root = Path(task["root"])
+    lesson = _lesson(root, task["lesson"])
+    learner = task["learner"]
+    src_folder = Path(task["folder"])
+    work = Path(task["work"])
+    nb = nbformat.read(str(src_folder / f"{lesson.id}.ipynb"), as_version=4)
+    findings = integrity.check(nb, lesson)
+    zeroed = integrity.zeroed_tests(nb, lesson, findings.reference_cells)
+    answers = {grade_id(c): c.source for c in nb.cells if grade_id(c) in lesson.answers and c.cell_type == "code"}
+
+    # nbgrader's layout: autograded/LEARNER/LESSON, the learner's files plus the lesson's own data files
+    if work.exists():
+        shutil.rmtree(work)
+    shutil.copytree(src_folder, work)
+    import fnmatch
+    source_dir = lesson.source.parent
+    for p in source_dir.rglob("*"):
+        rel = p.relative_to(source_dir)
+        if p.is_file() and p.suffix != ".ipynb" and not any(
+                fnmatch.fnmatch(part, pat) for part in rel.parts for pat in IGNORE):
+            (work / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(p, work / rel)
+
+    # nbgrader's sanitising step: original tests, points and kernelspec put back
+    logger = logging.getLogger("nbgrader-sanitize")
+    logger.setLevel(logging.CRITICAL)
+    resources = {"nbgrader": {"notebook": lesson.id, "assignment": lesson.id, "student": learner,
+                              "db_url": task["source_db"]}}
+    try:
+        work_nb = nbformat.from_dict(nb)
+        for pp in (ClearOutput(), DeduplicateIds(), OverwriteKernelspec(), OverwriteCells(add_missing_cells=True),
+                   CheckCellMetadata()):
+            pp.log = logger
+            work_nb, resources = pp.preprocess(work_nb, resources)
+    except Exception:
+        if "tampered" not in findings.flags:
+            findings.add("tampered", "the notebook's grading metadata is corrupted")
+        work_nb = _clean_release_copy(nb, lesson)
+        for pp in (OverwriteKernelspec(), OverwriteCells(add_missing_cells=True), CheckCellMetadata()):
+            pp.log = logger
+            work_nb, resources = pp.preprocess(work_nb, resources)
+
+    marks = [i for i, c in enumerate(work_nb.cells)
+             if c.cell_type == "code" and (is_grade(c) or is_locked(c)) and not is_solution(c)]
+    test_marks = [i for i in marks if is_grade(work_nb.cells[i])]
+    executed, run_flags, stopped_at, seconds = sandbox.run(
+        work_nb, work, marks=marks, tests=test_marks, answer_names=lesson.answer_names, timeout=task["timeout"], memory=task["memory"],
+        output_limit=task["output_limit"], root=root)
+
+    limits = {"timeout": task["timeout"], "memory": task["memory"]}
+    tests = {}
+    for i, c in enumerate(executed.cells):
+        gid = grade_id(c)
+        if not (gid and is_grade(c) and not is_solution(c)) or gid not in lesson.tests:
+            continue
+        errs = [o for o in c.get("outputs", []) if o.get("output_type") == "error"]
+        if stopped_at is not None and i > stopped_at:
+            c.outputs = [sandbox.error_output("NotRun", "Not run: grading stopped at an earlier cell.")]
+            errs = c.outputs
+        elif gid in zeroed and not errs:
+            c.outputs.append(sandbox.error_output(
+                "ReferenceSolution", "No points: the code this test checks uses the course's reference solution "
+                                     "instead of computing the answer."))
+            errs = [c.outputs[-1]]
+        score, max_score = determine_grade(c)
+        if errs and errs[0].get("ename") == "NotRun":
+            status, message = "not-run", errs[0]["evalue"]
+        elif score is not None and score >= max_score:
+            status = "passed"
+            ticks = [line for o in c.outputs if o.get("output_type") == "stream" and o.get("name") == "stdout"
+                     for line in feedback.plain(o.get("text", "")).splitlines() if line.startswith("✓")]
+            message = " ".join(ticks) or "Passed."
+        else:
+            status = "failed"
+            if errs:
+                message = feedback.explain_error(errs[0].get("ename"), errs[0].get("evalue"), limits)
+            else:
+                message = "The test printed a warning or an error message, which counts as a fail."
+        tests[gid] = {"score": float(score or 0), "max": float(max_score), "status": status, "message": message}
+    for gid in lesson.tests:
+        tests.setdefault(gid, {"score": 0.0, "max": lesson.tests[gid], "status": "not-run",
+                               "message": "Not run: this test was not found in the notebook."})
+
+    flags = ordered(run_flags + findings.flags)
+    nbformat.write(executed, str(work / f"{lesson.id}.ipynb"))
+    return {"learner": learner, "lesson": lesson.id, "flags": flags, "details": findings.details,
+            "tests": tests, "answers": answers, "notebook": executed, "seconds": time.perf_counter() - t0,
+            "kernel_seconds": seconds, "key": task["key"], "stopped_at": stopped_at}
+
+
+# ------------------------------------------------------------------ main side
+
+def _write_json(path, data):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _load_json(path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _simple_result(sub, lesson, flag, key, message):
+    tests = {t: {"score": 0.0, "max": p, "status": "not-run", "message": message} for t, p in lesson.tests.items()}
+    return {"learner": sub.learner, "lesson": lesson.id, "flags": [flag], "details": [message], "tests": tests,
+            "answers": {}, "key": key, "seconds": 0.0, "kernel_seconds": 0.0}
+
+
+def grade(submissions, out, opts=None, root=ROOT):
+    """Grade every learner × lesson; return a :class:`Summary`. Raises GraderError/IntakeError if it cannot run."""
+    from autograder import feedback, gradebook, report
+    from autograder.intake import intake
+    from autograder.lessons import load_all
+
+    opts = opts or Options()
+    t_start = time.perf_counter()
+    _tools_on_path()
+    root = Path(root).resolve()
+    out = Path(out).resolve()
+    lessons = load_all(root)
+    if not lessons:
+        raise GraderError(f"no lessons found: {root}/course and {root}/solutions hold no lesson in common")
+    out.mkdir(parents=True, exist_ok=True)
+    state = out / ".state"
+    state.mkdir(exist_ok=True)
+    learners, subs, notes = intake(submissions, out, list(lessons))
+    db_url = opts.db or gradebook.default_url(out)
+    source_db = f"sqlite:///{state / 'source.db'}"
+    stale = [l.id for l in lessons.values() if not gradebook.has_lesson(source_db, l.id, l.tests)
+             or _load_json(state / f"lesson-{l.id}.json") != {"fingerprint": l.fingerprint}]
+    for url in dict.fromkeys([source_db, db_url]):
+        todo = stale if url == source_db else [l for l in lessons if l in stale or
+                                                 not gradebook.has_lesson(url, l, lessons[l].tests)]
+        if todo:
+            try:
+                gradebook.enter_lessons(todo, url, state / "release", root)
+            except Exception as exc:
+                raise GraderError(f"could not record the lessons in the gradebook {url}: {exc}") from exc
+    for l in stale:
+        _write_json(state / f"lesson-{l}.json", {"fingerprint": lessons[l].fingerprint})
+    in_db = gradebook.scores(db_url)
+    limits = {"timeout": opts.timeout, "memory": opts.memory}
+
+    summary = Summary(learners=learners, lessons=list(lessons), notes=notes, db_url=db_url)
+    results, tasks = {}, []
+    for (learner, lid), sub in sorted(subs.items()):
+        lesson = lessons[lid]
+        key = task_key(sub, lesson, opts)
+        cached = _load_json(result_path(out, learner, lid))
+        forced = opts.force or (opts.only is not None and learner in opts.only)
+        have_db = (learner, lid) in in_db or sub.missing
+        fb = out / "feedback" / learner / f"{lid}.html"
+        if cached and cached.get("key") == key and have_db and fb.exists() and not forced:
+            results[(learner, lid)] = cached
+            summary.cached += 1
+            continue
+        if sub.missing or sub.unreadable:
+            flag = "missing" if sub.missing else "unreadable"
+            msg = (f"No notebook for {lid} was submitted." if sub.missing
+                   else f"The notebook could not be read: {sub.unreadable}.")
+            res = _simple_result(sub, lesson, flag, key, msg)
+            if sub.missing:
+                gradebook.forget(db_url, learner, lid)
+                res["score"] = 0.0
+            else:
+                res["score"] = gradebook.save_zero(db_url, learner, lid)
+            res["max_score"] = lesson.max_score
+            feedback.write(fb, feedback.render(learner, lesson, res, limits))
+            _write_json(result_path(out, learner, lid), res)
+            results[(learner, lid)] = res
+            summary.graded += 1
+            continue
+        tasks.append({"learner": learner, "lesson": lid, "folder": str(sub.folder), "root": str(root),
+                      "work": str(out / "autograded" / learner / lid), "source_db": source_db, "key": key,
+                      "timeout": opts.timeout, "memory": opts.memory, "output_limit": opts.output_limit,
+                      "notes": sub.notes})
+
+    jobs = opts.jobs or os.cpu_count() or 1
+    if tasks:
+        _run_pool(tasks, jobs, opts, out, db_url, lessons, results, limits, summary)
+
+    summary.rows = write_csv(out, learners, lessons, results, db_url)
+    try:
+        report.write_report(out, summary, lessons, results)
+    except Exception as exc:  # the report is a convenience; grades are already safe
+        log.warning("could not write report.html: %s", exc)
+    summary.seconds = time.perf_counter() - t_start
+    return summary
+
+
+def _store(res, out, db_url, lessons, limits):
+    from autograder import feedback, gradebook
+    lesson = lessons[res["lesson"]]
+    nb = res.pop("notebook")
+    res["score"] = gradebook.save(db_url, res["learner"], lesson.id, nb, flagged=bool(res["flags"]))
+    res["max_score"] = lesson.max_score
+    feedback.write(Path(out) / "feedback" / res["learner"] / f"{lesson.id}.html",
+                   feedback.render(res["learner"], lesson, res, limits, res.get("answers")))
+    _write_json(result_path(out, res["learner"], lesson.id), res)
+
+
+def _run_pool(tasks, jobs, opts, out, db_url, lessons, results, limits, summary):
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(tasks), unit="notebook", desc="grading", disable=not opts.progress, dynamic_ncols=True,
+               file=sys.stderr)
+    failures = []
+    if jobs <= 1:
+        for t in tasks:
+            res = _safe_grade(t)
+            _store(res, out, db_url, lessons, limits)
+            results[(res["learner"], res["lesson"])] = res
+            summary.graded += 1
+            bar.update(1)
+    else:
+        import multiprocessing as mp
+        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=mp.get_context("spawn")) as pool:
+            futures = {pool.submit(_safe_grade, t): t for t in tasks}
+            for fut in as_completed(futures):
+                res = fut.result()
+                _store(res, out, db_url, lessons, limits)
+                results[(res["learner"], res["lesson"])] = res
+                summary.graded += 1
+                bar.set_postfix_str(f"{res['learner'][:20]} {res['lesson'][:14]}", refresh=False)
+                bar.update(1)
+    bar.close()
+    return failures
+
+
+def _safe_grade(task):
+    """A bug in grading one notebook must not stop the batch: record it as a failed run."""
+    try:
+        return grade_notebook(task)
+    except Exception as exc:  # noqa: BLE001
+        import nbformat
+        from autograder.lessons import load_lesson
+        lesson = load_lesson(task["lesson"], task["root"])
+        nb = nbformat.from_dict(lesson.release_nb)
+        for c in nb.cells:
+            if c.cell_type == "code":
+                c.outputs = [{"output_type": "error", "ename": "GraderError", "evalue": str(exc), "traceback": []}]
+        msg = f"The grader could not run this notebook ({type(exc).__name__}: {exc})."
+        tests = {t: {"score": 0.0, "max": p, "status": "not-run", "message": msg} for t, p in lesson.tests.items()}
+        return {"learner": task["learner"], "lesson": task["lesson"], "flags": ["kernel-died"], "details": [msg],
+                "tests": tests, "answers": {}, "notebook": nb, "seconds": 0.0, "kernel_seconds": 0.0,
+                "key": task["key"], "stopped_at": 0}
+
+
+def fmt(x):
+    return f"{float(x):g}"
+
+
+def write_csv(out, learners, lessons, results, db_url):
+    from autograder import gradebook
+    scores = gradebook.scores(db_url)
+    maxes = {l.id: l.max_score for l in lessons.values()}
+    rows = []
+    for learner in sorted(learners, key=lambda s: (s.casefold(), s)):
+        for lid in lessons:
+            res = results.get((learner, lid), {})
+            flags = ordered(res.get("flags", []))
+            score = 0.0 if "missing" in flags else scores.get((learner, lid), 0.0)
+            tests = res.get("tests", {})
+            rows.append({"learner": learner, "lesson": lid, "score": fmt(score), "max_score": fmt(maxes[lid]),
+                         "flags": ";".join(flags),
+                         "tests_passed": sum(1 for t in tests.values() if t["status"] == "passed"),
+                         "tests_total": len(lessons[lid].tests),
+                         "details": " | ".join(res.get("details", [])) if set(flags) - {"missing"} else ""})
+    path = Path(out) / "grades.csv"
+    tmp = path.with_name("grades.csv.tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=["learner", "lesson", "score", "max_score", "flags", "tests_passed",
+                                          "tests_total", "details"])
+        w.writeheader()
+        w.writerows(rows)
+    os.replace(tmp, path)
+    return rows

@@ -1,0 +1,122 @@
+"""Step 4: scores live in nbgrader's gradebook.
+
+The gradebook is nbgrader's own database (``nbgrader.api.Gradebook``):
+SQLite in ``OUT/gradebook.db`` by default, or any SQLAlchemy URL given with
+``--db`` (a PostgreSQL server shared with formgrader, say). Lessons are
+entered with nbgrader's ``GenerateAssignment`` (its ``SaveCells`` records
+every test cell, its points and the full source with hidden tests, from
+solutions/), and scores with nbgrader's ``SaveAutoGrades`` on the executed
+notebook, so a submission's score is exactly what nbgrader computes from its
+test cells. Only this (main) process writes; workers read the lessons from
+a private SQLite copy (``OUT/.state/source.db``).
+"""
+
+import logging
+import os
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+
+COURSE_ID = "backprop-by-hand"
+log = logging.getLogger("autograder")
+
+
+def default_url(out):
+    return f"sqlite:///{Path(out).resolve() / 'gradebook.db'}"
+
+
+def enter_lessons(lessons, db_url, release_dir, root):
+    """Record every lesson in the gradebook with nbgrader's GenerateAssignment (solutions/ → db)."""
+    from nbgrader.converters import GenerateAssignment
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config
+
+    from autograder.release import IGNORE
+
+    cfg = Config()
+    cfg.CourseDirectory.root = str(root)
+    cfg.CourseDirectory.course_id = COURSE_ID
+    cfg.CourseDirectory.source_directory = "solutions"
+    cfg.CourseDirectory.release_directory = str(release_dir)
+    cfg.CourseDirectory.db_url = db_url
+    cfg.CourseDirectory.ignore = IGNORE
+    cfg.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+    cfg.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+    cfg.BaseConverter.force = True
+    quiet = logging.getLogger("nbgrader-autograder")
+    quiet.setLevel(logging.ERROR)
+    cwd = os.getcwd()
+    try:
+        os.chdir(root)
+        for lesson in lessons:
+            coursedir = CourseDirectory(config=cfg)
+            coursedir.assignment_id = lesson
+            GenerateAssignment(coursedir=coursedir, config=cfg, log=quiet).start()
+    finally:
+        os.chdir(cwd)
+
+
+def has_lesson(db_url, lesson, tests):
+    """True if the gradebook already holds this lesson with these test cells and points."""
+    try:
+        with Gradebook(db_url, COURSE_ID) as gb:
+            nb = gb.find_notebook(lesson, lesson)
+            have = {c.name: float(c.max_score) for c in nb.grade_cells}
+    except MissingEntry:
+        return False
+    return have == {k: float(v) for k, v in tests.items()}
+
+
+def save(db_url, learner, lesson, nb, flagged):
+    """Store one executed notebook's scores with nbgrader's SaveAutoGrades; return its score."""
+    from nbgrader.preprocessors import SaveAutoGrades
+
+    with Gradebook(db_url, COURSE_ID) as gb:
+        gb.update_or_create_student(learner)
+        gb.update_or_create_submission(lesson, learner)
+    resources = {"nbgrader": {"notebook": lesson, "assignment": lesson, "student": learner, "db_url": db_url}}
+    SaveAutoGrades().preprocess(nb, resources)
+    with Gradebook(db_url, COURSE_ID) as gb:
+        sub = gb.find_submission_notebook(lesson, lesson, learner)
+        sub.flagged = bool(flagged)
+        gb.db.commit()
+        return float(sub.score)
+
+
+def save_zero(db_url, learner, lesson, flagged=True):
+    """A submission that cannot be run (unreadable): every test scores 0, as nbgrader does for a missing notebook."""
+    with Gradebook(db_url, COURSE_ID) as gb:
+        gb.update_or_create_student(learner)
+        gb.update_or_create_submission(lesson, learner)
+        sub = gb.find_submission_notebook(lesson, lesson, learner)
+        for grade in sub.grades:
+            grade.auto_score = 0
+            grade.needs_manual_grade = False
+        sub.flagged = bool(flagged)
+        gb.db.commit()
+        return float(sub.score)
+
+
+def forget(db_url, learner, lesson):
+    """No notebook for this lesson any more: drop an earlier submission, as if never submitted."""
+    with Gradebook(db_url, COURSE_ID) as gb:
+        try:
+            gb.find_submission(lesson, learner)
+        except MissingEntry:
+            return
+        gb.remove_submission(lesson, learner)
+
+
+def scores(db_url):
+    """{(learner, lesson): score} for every submission in the gradebook."""
+    out = {}
+    with Gradebook(db_url, COURSE_ID) as gb:
+        for assignment in gb.assignments:
+            for sub in assignment.submissions:
+                out[(sub.student.id, assignment.name)] = float(sub.score)
+    return out
+
+
+def max_scores(db_url):
+    with Gradebook(db_url, COURSE_ID) as gb:
+        return {a.name: float(a.max_score) for a in gb.assignments}

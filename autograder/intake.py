@@ -1,0 +1,251 @@
+"""Step 1: a folder or .zip of learner work → nbgrader's submitted layout.
+
+Accepted, for each learner, either ``LEARNER/LESSON.ipynb`` or nbgrader's
+``LEARNER/LESSON/LESSON.ipynb`` (LESSON as in course/). The result is
+``OUT/submitted/LEARNER/LESSON/LESSON.ipynb``, nbgrader's own
+``submitted/{student_id}/{assignment_id}/`` layout, with the other files of the
+learner's lesson folder beside the notebook (saved quiz answers travel this
+way). In the flat layout the learner's folder is shared by every lesson, so
+its loose non-notebook files travel with each lesson's notebook.
+
+Learner names are folder names, kept as written (spaces, accents,
+apostrophes), normalised to Unicode NFC so a zip made on a Mac (NFD) gives
+the same name. Anything that cannot be used is reported, never fatal.
+"""
+
+import json
+import os
+import shutil
+import tempfile
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+JUNK = {"__MACOSX", ".DS_Store", ".ipynb_checkpoints", "__pycache__", "Thumbs.db", "desktop.ini"}
+
+
+class IntakeError(Exception):
+    """The submissions cannot be read at all (the grader cannot run)."""
+
+
+@dataclass
+class Submission:
+    learner: str
+    lesson: str
+    folder: Path = None          # OUT/submitted/LEARNER/LESSON, None when missing
+    original: str = ""           # where it came from, relative to SUBMISSIONS
+    unreadable: str = ""         # why the notebook cannot be read, if it cannot
+    notes: list = field(default_factory=list)
+
+    @property
+    def missing(self):
+        return self.folder is None
+
+    @property
+    def notebook(self):
+        return None if self.folder is None else self.folder / f"{self.lesson}.ipynb"
+
+
+def nfc(name):
+    return unicodedata.normalize("NFC", name)
+
+
+def _junk(p):
+    return p.name in JUNK or p.name.startswith(".") or p.name.startswith("~$")
+
+
+def _zip_name(info):
+    """A member's name as the learner wrote it: zips without the UTF-8 flag store cp437."""
+    name = info.filename
+    if not info.flag_bits & 0x800:
+        try:
+            name = name.encode("cp437").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
+    return name
+
+
+def extract_zip(path, dest):
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise IntakeError(f"{path} is not a readable .zip file ({exc})") from None
+    skipped = []
+    with zf:
+        for info in zf.infolist():
+            name = _zip_name(info).replace("\\", "/")
+            parts = [p for p in name.split("/") if p not in ("", ".")]
+            if not parts or ".." in parts or name.startswith("/"):
+                skipped.append(name)
+                continue
+            target = Path(dest, *parts)
+            if info.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                with zf.open(info) as src, open(target, "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+            except Exception as exc:  # a damaged member: its file will read as unreadable
+                target.write_bytes(b"")
+                skipped.append(f"{name} ({exc})")
+    return skipped
+
+
+def _find_root(folder, lessons):
+    """Descend through wrapper folders (an LMS zip often has one top folder)."""
+    folder = Path(folder)
+    for _ in range(3):
+        kids = [p for p in folder.iterdir() if not _junk(p)]
+        dirs = [p for p in kids if p.is_dir()]
+        looks_like_learner = any((folder / f"{l}.ipynb").exists() or (folder / l).is_dir() for l in lessons)
+        if len(dirs) == 1 and not looks_like_learner and not any(
+                (dirs[0] / f"{l}.ipynb").exists() or (dirs[0] / l / f"{l}.ipynb").exists() for l in lessons):
+            folder = dirs[0]
+            continue
+        break
+    return folder
+
+
+def check_readable(path):
+    """'' if ``path`` is a notebook nbformat can read, else a short reason."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        return f"cannot be opened ({exc.strerror or exc})"
+    if not raw.strip():
+        return "the file is empty"
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return "it is not text (not a notebook file)"
+    except ValueError as exc:
+        return f"it is not valid notebook JSON ({exc.msg} at line {exc.lineno})"
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        return "it is JSON but not a notebook (no list of cells)"
+    try:
+        nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
+        for c in nb.cells:
+            c.source, c.cell_type  # noqa: B018 (every cell must have these)
+    except Exception as exc:
+        return f"nbformat cannot read it ({type(exc).__name__}: {exc})"
+    return ""
+
+
+def _pick(candidates, lesson):
+    """The exact LESSON.ipynb if there, else a renamed copy such as 'LESSON (1).ipynb'."""
+    exact = [p for p in candidates if p.name == f"{lesson}.ipynb"]
+    loose = sorted(p for p in candidates if p.suffix == ".ipynb" and p.stem.startswith(lesson) and p not in exact)
+    if exact:
+        return exact[0], loose
+    if loose:
+        return loose[0], loose[1:]
+    return None, []
+
+
+def intake(submissions, out, lessons):
+    """Lay out every learner's work under ``out/submitted``.
+
+    Returns (learners, {(learner, lesson): Submission}, notes). ``notes`` are
+    sentences for the instructor about files that were ignored or renamed.
+    Raises IntakeError when ``submissions`` is neither a folder nor a zip.
+    """
+    submissions = Path(submissions)
+    out = Path(out)
+    notes = []
+    tmp = None
+    if submissions.is_file():
+        tmp = tempfile.mkdtemp(prefix="autograder-intake-")
+        for s in extract_zip(submissions, tmp):
+            notes.append(f"zip member skipped: {s}")
+        base = Path(tmp)
+    elif submissions.is_dir():
+        base = submissions
+    else:
+        raise IntakeError(f"no such folder or .zip file: {submissions}")
+    try:
+        return _intake(base, out, lessons, notes, submissions)
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _intake(base, out, lessons, notes, label):
+    root = _find_root(base, lessons)
+    learners, found = [], {}
+    dest_root = out / "submitted"
+    dest_root.mkdir(parents=True, exist_ok=True)
+    for entry in sorted(root.iterdir(), key=lambda p: p.name):
+        if _junk(entry):
+            continue
+        if not entry.is_dir():
+            notes.append(f"ignored {entry.name!r}: a file outside any learner's folder")
+            continue
+        learner = nfc(entry.name).strip()
+        if learner in learners:
+            notes.append(f"ignored folder {entry.name!r}: another folder has the same learner name")
+            continue
+        learners.append(learner)
+        used = set()
+        loose = [p for p in entry.iterdir() if p.is_file() and not _junk(p) and p.suffix != ".ipynb"]
+        for lesson in lessons:
+            sub = Submission(learner, lesson)
+            nested_dir = entry / lesson
+            nb_path, extras = None, []
+            if nested_dir.is_dir():
+                nb_path, others = _pick([p for p in nested_dir.iterdir() if p.is_file()], lesson)
+                extras = [p for p in nested_dir.rglob("*") if p.is_file() and p != nb_path and p not in others
+                          and not any(part in JUNK or part.startswith(".") for part in p.relative_to(nested_dir).parts)]
+                for o in others:
+                    notes.append(f"{learner}: ignored {o.name!r} (another copy of {lesson})")
+                    used.add(o)
+                used.add(nested_dir)
+            if nb_path is None:
+                flat, others = _pick([p for p in entry.iterdir() if p.is_file()], lesson)
+                if flat is not None:
+                    nb_path, extras = flat, loose
+                    for o in others:
+                        notes.append(f"{learner}: ignored {o.name!r} (another copy of {lesson})")
+                        used.add(o)
+            if nb_path is None:
+                found[(learner, lesson)] = sub
+                continue
+            used.add(nb_path)
+            used.update(loose if extras is loose else [])
+            if nb_path.name != f"{lesson}.ipynb":
+                sub.notes.append(f"graded {nb_path.name!r} as {lesson}.ipynb")
+            dest = dest_root / learner / lesson
+            if dest.exists():
+                shutil.rmtree(dest)
+            dest.mkdir(parents=True)
+            try:
+                shutil.copyfile(nb_path, dest / f"{lesson}.ipynb")
+            except OSError as exc:
+                (dest / f"{lesson}.ipynb").write_bytes(b"")
+                sub.unreadable = f"cannot be copied ({exc.strerror or exc})"
+            for extra in extras:
+                rel = extra.relative_to(nested_dir) if extras is not loose else Path(extra.name)
+                target = dest / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    shutil.copyfile(extra, target)
+                except OSError as exc:
+                    notes.append(f"{learner}: could not copy {rel} ({exc.strerror or exc})")
+            sub.folder = dest
+            sub.original = str(nb_path.relative_to(root))
+            if not sub.unreadable:
+                sub.unreadable = check_readable(dest / f"{lesson}.ipynb")
+            found[(learner, lesson)] = sub
+        for p in sorted(entry.iterdir(), key=lambda p: p.name):
+            if _junk(p) or p in used or (p in loose):
+                continue
+            if p.is_dir():
+                notes.append(f"{learner}: ignored folder {p.name!r} (not a lesson of this course)")
+            elif p.suffix == ".ipynb":
+                notes.append(f"{learner}: ignored {p.name!r} (not a lesson of this course)")
+    if not learners:
+        notes.append(f"no learner folders found in {label}")
+    return learners, found, notes
