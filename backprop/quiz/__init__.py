@@ -28,43 +28,44 @@ whole question cell are generated, never typed: write the question with its key
 in ``autograder/quiz/keys/<lesson>.py`` and run
 ``python -m autograder.quiz cells <lesson>`` (see ``autograder/quiz/README.md``).
 
-Usage (``.nbsrc`` blocks as ``python -m autograder.quiz cells`` prints them)::
+Usage (``.nbsrc`` blocks as ``python -m autograder.quiz cells`` prints them; an
+invented lesson ``00_example``, not a real quiz)::
 
-    #%% locked id=setup                 (add to the lesson's setup cell)
+    #%% locked id=quiz_setup             (or add the two lines to the setup cell)
     from backprop import quiz
-    quiz.start("07_try_it", salt="backprop-by-hand/2026")
+    quiz.start("00_example", salt="backprop-by-hand/2026")
 
-    #%% locked id=quiz_q_dz2
-    quiz.single("dz2", r"With softmax and cross-entropy, what is $\partial L/\partial z_2$?",
-                ["ŷ − y", "y − ŷ", "−y / ŷ"], seal="eyJo...")
+    #%% locked id=quiz_q_sigmoid_range
+    quiz.single("sigmoid_range", r"Which values can $\sigma(z)$ take?",
+                ["(0, 1)", "(−1, 1)", "[0, ∞)"], seal="eyJo...")
 
-    #%% locked id=quiz_q_grads_like_W1
-    quiz.multiple("grads_like_W1", "Which of these have the shape of $W_1$?",
-                  ["dW1", "dz1 @ x.T", "dz1"], seal="eyJo...")
+    #%% locked id=quiz_q_relu_facts
+    quiz.multiple("relu_facts", r"Which are true of $\mathrm{ReLU}(z) = \max(0, z)$?",
+                  ["its slope is 0 for z < 0", "it is bounded above", "its slope is 1 for z > 0"],
+                  seal="eyJo...")
 
-    #%% locked id=quiz_q_backward_order
-    quiz.order("backward_order", "Put the backward pass in order.",
-               ["da1", "dW1 and db1", "dz2", "dz1", "dW2 and db2"], seal="eyJo...")
+    #%% locked id=quiz_q_forward_order
+    quiz.order("forward_order", "Put the forward pass in order.",
+               ["a1 = σ(z1)", "z2 = W2 a1 + b2", "z1 = W1 x + b1"], seal="eyJo...")
 
-    #%% locked id=quiz_q_dW2_entry
-    quiz.numeric("dW2_entry", r"For the network above, what is $\partial L/\partial W_2[0, 1]$?",
-                 seal="eyJo...")
+    #%% locked id=quiz_q_sigmoid_at_0
+    quiz.numeric("sigmoid_at_0", r"What is $\sigma(0)$?", seal="eyJo...")
 
-    #%% solution id=quiz_answers        (released as a stub that does nothing)
+    #%% solution id=quiz_answers_00       (released as a stub that does nothing)
     with quiz.by_code():
         ### BEGIN SOLUTION
-        quiz.answer("dz2", "ŷ − y")
-        quiz.answer("grads_like_W1", ["dW1", "dz1 @ x.T"])
-        quiz.answer("backward_order", ["dz2", "dW2 and db2", "da1", "dz1", "dW1 and db1"])
-        quiz.answer("dW2_entry", 0.1234)
+        quiz.answer("sigmoid_range", "(0, 1)")
+        quiz.answer("relu_facts", ["its slope is 0 for z < 0", "its slope is 1 for z > 0"])
+        quiz.answer("forward_order", ["z1 = W1 x + b1", "a1 = σ(z1)", "z2 = W2 a1 + b2"])
+        quiz.answer("sigmoid_at_0", 0.5)
         ### END SOLUTION
 
-    #%% test id=test_quiz_dz2 points=1  (the grade-cell pattern: one per question)
-    """Question 1 (dL/dz2): graded from your saved answer."""
-    quiz.check("dz2")
+    #%% test id=test_quiz_sigmoid_range points=1   (the grade-cell pattern: one per question)
+    """Question 1 (range of the sigmoid): graded from your saved answer."""
+    quiz.check("sigmoid_range")
     ### BEGIN HIDDEN TESTS
     from autograder.quiz import grade
-    grade("07_try_it", "dz2")
+    grade("00_example", "sigmoid_range")
     ### END HIDDEN TESTS
 
 ``check`` raises :class:`backprop.checks.Mistake` with a sentence for the
