@@ -124,3 +124,18 @@ def test_explorer_says_what_to_do_when_backward_is_not_written():
 
     ex = graph_explorer(lambda x: Todo(x, label="x"), {"x": 1.0})
     assert "not written yet" in ex.text.value
+
+
+def test_order_problem_names_each_kind_of_wrong_order():
+    from autograder.reference.engine import topological_order
+    from backprop.graphplot import order_problem
+
+    x = Value(2.0, label="x")
+    f = x * x + x
+    good = topological_order(f)
+    assert order_problem(good, f) is None
+    assert "more than once" in order_problem(good[:1] + good, f)
+    assert "before one of its inputs" in order_problem(good[::-1], f)
+    assert "output node itself is missing" in order_problem(good[:-1], f)
+    assert "nodes are missing" in order_problem(good[1:], f)
+    assert "list of nodes" in order_problem(None, f)

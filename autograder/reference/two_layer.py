@@ -61,3 +61,14 @@ def softmax_jacobian(z):
     """J[i, j] = ∂softmax(z)_i / ∂z_j = s_i (δ_ij − s_j). z (k,) or (k, 1) → (k, k)."""
     s = softmax(np.asarray(z, dtype=np.float64).reshape(-1, 1)).ravel()
     return np.diag(s) - np.outer(s, s)
+
+
+def dz2_via_jacobian(z2, y):
+    """dL/dz2 the long way: Jᵀ · dL/dy_hat with J the softmax Jacobian and dL/dy_hat = −y / y_hat.
+
+    One example: z2 (k, 1), y (k, 1) → (k, 1). Equal to y_hat − y up to round-off
+    (until y_hat underflows, where −y / y_hat breaks down).
+    """
+    z2 = np.asarray(z2, dtype=np.float64).reshape(-1, 1)
+    y_hat = softmax(z2)
+    return softmax_jacobian(z2).T @ (-np.asarray(y, dtype=np.float64).reshape(-1, 1) / y_hat)

@@ -1,0 +1,165 @@
+"""Lesson 03's explorer: sliders on a few weights of a tiny two-layer network.
+
+``NetworkModel`` holds a tiny network (d = 2 inputs, h = 3 hidden units,
+k = 3 classes, one example) whose weights come from a seed, plus one Float
+trait per weight on a slider (``W1_00`` is W1[0, 0], ``W2_21`` is W2[2, 1]).
+From that state it computes the prediction y_hat, the loss and the gradient
+of the loss with respect to each slider weight.
+
+Where the numbers come from:
+
+- the forward pass: the learner's ``forward(x, params) -> (y_hat, cache)``
+  when one is given, else the package's own softmax and sigmoid;
+- the gradients: the learner's ``backward(y, cache, params) -> {"dW1": …}``
+  when one is given, else centred finite differences of the loss
+  (``backprop.gradcheck``). The finite differences are always available as
+  ``numeric_grads()`` so the view can show both side by side.
+
+This module never contains a backward pass: that is the learner's job.
+"""
+
+import html
+
+import numpy as np
+import traitlets
+
+from backprop.activations import sigmoid
+from backprop.gradcheck import numerical_gradient
+from backprop.losses import softmax
+from backprop.plots import PALETTE, label, new_figure
+from backprop.shapes import make_params
+from backprop.widgets.base import Explorer, slider
+
+#: the weights on sliders: trait name → (parameter, row, column)
+SLIDER_WEIGHTS = {"W1_00": ("W1", 0, 0), "W1_11": ("W1", 1, 1), "W2_21": ("W2", 2, 1)}
+
+
+def tiny_params(d=2, h=3, k=3, seed=3, scale=1.0):
+    """The explorer's starting network: see :func:`backprop.shapes.make_params`."""
+    return make_params(d, h, k, seed=seed, scale=scale)
+
+
+def _forward(x, params):
+    z1 = params["W1"] @ x + params["b1"]
+    a1 = sigmoid(z1)
+    z2 = params["W2"] @ a1 + params["b2"]
+    y_hat = softmax(z2)
+    return y_hat, {"x": x, "z1": z1, "a1": a1, "z2": z2, "y_hat": y_hat}
+
+
+class NetworkModel(traitlets.HasTraits):
+    """A tiny network on one example; three of its weights are traits."""
+
+    W1_00 = traitlets.Float()
+    W1_11 = traitlets.Float()
+    W2_21 = traitlets.Float()
+    target = traitlets.Int(2)  # the true class of the example
+
+    def __init__(self, forward=None, backward=None, x=(1.0, -0.5), seed=3, **kwargs):
+        base = tiny_params(seed=seed)
+        self.base = base
+        start = {t: float(base[p][i, j]) for t, (p, i, j) in SLIDER_WEIGHTS.items()}
+        super().__init__(**{**start, **kwargs})
+        self.x = np.asarray(x, dtype=np.float64).reshape(-1, 1)
+        #: optional learner functions
+        self.forward_fn = forward
+        self.backward_fn = backward
+
+    @property
+    def y(self):
+        """The one-hot target column (k, 1)."""
+        y = np.zeros((self.base["W2"].shape[0], 1))
+        y[self.target, 0] = 1.0
+        return y
+
+    def params(self):
+        """A fresh dict of the parameters with the slider weights in place."""
+        p = {n: v.copy() for n, v in self.base.items()}
+        for t, (name, i, j) in SLIDER_WEIGHTS.items():
+            p[name][i, j] = getattr(self, t)
+        return p
+
+    def _run_forward(self, params):
+        f = self.forward_fn or _forward
+        return f(self.x, params)
+
+    def predict(self):
+        """y_hat (k, 1) at the current weights."""
+        return np.asarray(self._run_forward(self.params())[0], dtype=np.float64)
+
+    def loss_of(self, params):
+        """L = −Σ y log y_hat for the given parameters (float)."""
+        y_hat = np.asarray(self._run_forward(params)[0], dtype=np.float64)
+        return float(-np.sum(self.y * np.log(y_hat)))
+
+    @property
+    def loss(self):
+        return self.loss_of(self.params())
+
+    def numeric_grads(self):
+        """{slider trait: dL/dweight by centred differences} (independent of any learner code)."""
+        params = self.params()
+        out = {}
+        for t, (name, i, j) in SLIDER_WEIGHTS.items():
+            g = numerical_gradient(lambda: self.loss_of(params), params[name], indices=[(i, j)])
+            out[t] = float(g[i, j])
+        return out
+
+    def grads(self):
+        """{slider trait: dL/dweight}: from the learner's backward when given, else finite differences."""
+        if self.backward_fn is None:
+            return self.numeric_grads()
+        params = self.params()
+        _, cache = self._run_forward(params)
+        g = self.backward_fn(self.y, cache, params)
+        return {t: float(np.asarray(g["d" + name])[i, j]) for t, (name, i, j) in SLIDER_WEIGHTS.items()}
+
+    @property
+    def source(self):
+        return "your backward" if self.backward_fn is not None else "finite differences"
+
+
+def _draw(model):
+    y_hat = model.predict().ravel()
+    grads = model.grads()
+    fig = new_figure(7.0, 3.0)
+    ax1, ax2 = fig.subplots(1, 2)
+    k = y_hat.size
+    colors = [PALETTE["green"] if c == model.target else PALETTE["sky"] for c in range(k)]
+    ax1.bar(range(k), y_hat, color=colors)
+    ax1.set_ylim(0, 1)
+    ax1.set_xticks(range(k), [f"class {c}" + (" (true)" if c == model.target else "") for c in range(k)])
+    label(ax1, "class", "predicted probability ŷ", f"Prediction (loss L = {model.loss:.3f})")
+    names = list(grads)
+    vals = [grads[n] for n in names]
+    ax2.barh(range(len(names)), vals, color=[PALETTE["vermillion"] if v < 0 else PALETTE["blue"] for v in vals])
+    ax2.set_yticks(range(len(names)), [f"{p}[{i},{j}]" for p, i, j in (SLIDER_WEIGHTS[n] for n in names)])
+    ax2.axvline(0, color="0.3", lw=0.8)
+    lim = max(0.05, max(abs(v) for v in vals) * 1.15)
+    ax2.set_xlim(-lim, lim)
+    label(ax2, "dL/d(weight)", "slider weight", f"Gradients ({model.source})")
+    return fig
+
+
+def _readout(model):
+    y_hat = model.predict().ravel()
+    g = model.grads()
+    num = model.numeric_grads()
+    rows = [f"ŷ = [{', '.join(f'{p:.4f}' for p in y_hat)}], true class {model.target}, "
+            f"<b>L = {model.loss:.5f}</b>",
+            f"<table><tr><th>weight</th><th>value</th><th>dL/dweight ({html.escape(model.source)})</th>"
+            "<th>centred difference</th></tr>"]
+    for t, (name, i, j) in SLIDER_WEIGHTS.items():
+        rows.append(f"<tr><td>{name}[{i},{j}]</td><td>{getattr(model, t):+.3f}</td><td>{g[t]:+.6f}</td>"
+                    f"<td>{num[t]:+.6f}</td></tr>")
+    rows.append("</table>")
+    return "".join(rows)
+
+
+def network_explorer(forward=None, backward=None, **state):
+    """Sliders on W1[0,0], W1[1,1] and W2[2,1] that redraw ŷ, the loss and those weights' gradients."""
+    model = NetworkModel(forward=forward, backward=backward, **state)
+    sliders = [slider(f"{name}[{i},{j}]", getattr(model, t), -4, 4, 0.05, trait=t)
+               for t, (name, i, j) in SLIDER_WEIGHTS.items()]
+    return Explorer(model, sliders, draw=_draw, readout=_readout,
+                    title="A tiny network (d = 2, h = 3, k = 3): move a weight, watch ŷ, L and the gradients")
