@@ -62,6 +62,9 @@ function render({ model, el: root }) {
   }
 
   function draw() {
+    // Redrawing replaces the items: remember which one has the focus, to give it back.
+    const active = root.ownerDocument.activeElement;
+    if (focusItem === null && active && list.contains(active) && active.dataset) focusItem = active.dataset.item;
     const list_ = items();
     const marks = model.get("marks") || [];
     list.replaceChildren();
@@ -176,14 +179,7 @@ function render({ model, el: root }) {
     model.save_changes();
   });
 
-  // Keep focus on the item being moved when a change from Python redraws the list.
-  const redraw = () => {
-    const active = root.ownerDocument.activeElement;
-    if (active && active.classList && active.classList.contains("bp-order-item") && root.contains(active)) {
-      focusItem = active.dataset.item;
-    }
-    draw();
-  };
+  const redraw = () => draw();  // a change from Python (or another view of the same model)
   model.on("change:items", redraw);
   model.on("change:marks", redraw);
   model.on("change:result", redraw);
