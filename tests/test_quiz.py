@@ -303,3 +303,14 @@ def test_grade_messages_never_contain_the_answer(tmp_path, key):
             assert q["answer"] not in text
         else:
             assert not any(item in text for item in q["answer"])
+
+
+def test_update_source_refreshes_only_generated_blocks():
+    fresh = aq.cells("07_try_it")
+    stale = fresh.replace("then press <b>Check</b>.\",", "OLD PROMPT\",", 1)
+    custom = "#%% md\nIntro.\n" + stale.replace("    quiz.answer(\"dz2\"", "    # my own comment\n    quiz.answer(\"dz2\"")
+    updated = aq.update_source("07_try_it", custom)
+    assert "OLD PROMPT" not in updated and "#%% md\nIntro.\n" in updated and "# my own comment" in updated
+    assert aq.update_source("07_try_it", updated) == updated
+    with pytest.raises(ValueError, match="no block for"):
+        aq.update_source("07_try_it", "#%% md\nnothing here\n")

@@ -167,6 +167,37 @@ def cells(lesson, salt=SALT):
     return "\n".join(out) + "\n"
 
 
+def update_source(lesson, nbsrc_text, salt=SALT):
+    """Replace the generated question and grade blocks in an .nbsrc text with fresh ones from the key.
+
+    Blocks are matched by id (``quiz_q_<qid>``, ``test_quiz_<qid>``); everything else, including the
+    answers-by-code cell, is kept as written. Raises ValueError if the source lacks a block the key
+    has (paste new questions from :func:`cells` first) or has one the key no longer has.
+    """
+    import re
+
+    fresh = {}
+    for block in re.split(r"(?m)^(?=#%%)", cells(lesson, salt)):
+        m = re.match(r"#%% \w+ id=(\S+)", block)
+        if m and (m.group(1).startswith("quiz_q_") or m.group(1).startswith("test_quiz_")):
+            fresh[m.group(1)] = block
+    parts = re.split(r"(?m)^(?=#%%)", nbsrc_text)
+    seen, out = set(), []
+    for block in parts:
+        m = re.match(r"#%% \w+(?: \w+)? id=(\S+)", block)
+        gid = m.group(1) if m else None
+        if gid and (gid.startswith("quiz_q_") or gid.startswith("test_quiz_")):
+            if gid not in fresh:
+                raise ValueError(f"{gid}: the key of {lesson} has no such question any more; remove the block")
+            seen.add(gid)
+            block = fresh[gid] if fresh[gid].endswith("\n") else fresh[gid] + "\n"
+        out.append(block)
+    missing = sorted(set(fresh) - seen)
+    if missing:
+        raise ValueError(f"the source has no block for {missing}: paste them from `python -m autograder.quiz cells {lesson}`")
+    return "".join(out)
+
+
 # ---------------------------------------------------------------- grading ---
 
 def verdict(q, saved):
@@ -241,5 +272,6 @@ def write_answers(folder, lesson, answers):
     return store.path
 
 
-__all__ = ["SALT", "load_key", "question", "right_answers", "seal", "cells", "verdict", "grade", "write_answers",
+__all__ = ["SALT", "load_key", "question", "right_answers", "seal", "cells", "update_source", "verdict", "grade",
+           "write_answers",
            "FORMAT", "VERSION"]

@@ -56,8 +56,7 @@ QUESTIONS = [
                                     r"\partial L/\partial w$, not to the gradient.",
          }),
     dict(id="chain_order", kind="order", title="order of the chain",
-         prompt=r"Put the backward pass of the neuron in the order you compute it. Drag the steps, or "
-                r"focus one and press Alt+↑ / Alt+↓. Then press <b>Check</b>.",
+         prompt=r"Put the backward pass of the neuron in the order you compute it, then press <b>Check</b>.",
          answer=["dL/da = 2(a - y)", "dL/dz = dL/da * f'(z)", "dL/dw = dL/dz * x"],
          shown=["dL/dz = dL/da * f'(z)", "dL/dw = dL/dz * x", "dL/da = 2(a - y)"],
          explain=r"Backwards from the loss: each step multiplies the gradient that arrived by its own local "

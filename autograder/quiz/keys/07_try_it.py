@@ -46,8 +46,7 @@ QUESTIONS = [
                          r"logarithm, not a square, so there is no 2.",
          }),
     dict(id="backward_order", kind="order", title="order of the backward pass",
-         prompt=r"Put the steps of the backward pass in the order you compute them. Drag them with the "
-                r"mouse, or focus one and press Alt+↑ / Alt+↓. Then press <b>Check</b>.",
+         prompt=r"Put the steps of the backward pass in the order you compute them, then press <b>Check</b>.",
          answer=["dz2", "dW2 and db2", "da1", "dz1", "dW1 and db1"],
          shown=["da1", "dW1 and db1", "dz1", "dz2", "dW2 and db2"],
          explain=r"Start at the loss: $dz_2 = \hat y - y$. The output layer's parameters need only $dz_2$ "
