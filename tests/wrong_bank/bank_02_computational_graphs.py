@@ -81,7 +81,7 @@ CASES = [
          source=_f("accumulate", "node, g", "node.grad = g")),
     dict(exercise="accumulate", bug="subtracts (-=)", fails=["test_accumulate"], says="not subtract",
          source=_f("accumulate", "node, g", "node.grad -= g")),
-    dict(exercise="accumulate", bug="does nothing", fails=["test_accumulate"],
+    dict(exercise="accumulate", bug="does nothing", fails=["test_accumulate"], says="left the gradient unchanged",
          source=_f("accumulate", "node, g", "pass")),
     # --- Exercise 9: neuron_graph
     dict(exercise="neuron_graph", bug="bias left out of z", fails=["test_neuron_graph"], says="left out b",

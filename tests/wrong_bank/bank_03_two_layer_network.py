@@ -30,7 +30,7 @@ CASES = [
          source=_f("softmax", "z", "e = np.exp(z - np.max(z, axis=1, keepdims=True))\nreturn e / np.sum(e, axis=1, keepdims=True)")),
     dict(exercise="softmax", bug="one global max for all columns", fails=["test_softmax"], says="column's own max",
          source=_f("softmax", "z", "e = np.exp(z - np.max(z))\nreturn e / np.sum(e, axis=0, keepdims=True)")),
-    dict(exercise="softmax", bug="not normalised", fails=["test_softmax"],
+    dict(exercise="softmax", bug="not normalised", fails=["test_softmax"], says="divide by each column's sum",
          source=_f("softmax", "z", "return np.exp(z - np.max(z, axis=0, keepdims=True))")),
     # --- Exercise 2: forward
     dict(exercise="forward", bug="b1 left out", fails=["test_forward"], says="left out b1",
@@ -110,6 +110,7 @@ CASES = [
     dict(exercise="softmax_jacobian", bug="sign flip (s sᵀ − diag s)", fails=["test_softmax_jacobian"], says="wrong sign",
          source=_f("softmax_jacobian", "z", "s = softmax(z)\nreturn s @ s.T - np.diag(s.ravel())")),
     dict(exercise="softmax_jacobian", bug="np.diag of a column (takes its diagonal)", fails=["test_softmax_jacobian"],
+         says="np.diag of a (k, 1) column",
          source=_f("softmax_jacobian", "z", "s = softmax(z)\nreturn np.diag(s) - s @ s.T")),
     # --- Exercise 13: dz2_long_way
     dict(exercise="dz2_long_way", bug="minus sign dropped in dL/dŷ", fails=["test_dz2_long_way"], says="wrong sign",
