@@ -107,11 +107,11 @@ def start(lesson, salt, folder=None):
     """Begin this notebook's quiz: answers go to ``quiz_answers.json`` in ``folder``.
 
     ``folder`` defaults to the kernel's working directory, which Jupyter sets to
-    the notebook's own folder. Returns the answers file's path.
+    the notebook's own folder. Prints one line saying so; returns None.
     """
     global _session
     _session = _Session(lesson, salt, folder)
-    return _session.store.path
+    print(f"Quiz answers are saved in {_session.store.path.name}, next to this notebook.")
 
 
 def _need_session():
