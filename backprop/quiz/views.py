@@ -10,8 +10,15 @@ CSS classes (the contract the browser tests rely on):
 - options: ``bp-quiz-option`` (the RadioButtons widget; each Checkbox);
 - the Check button: ``bp-quiz-check``; the verdict line: ``bp-quiz-result``;
 - the number box: ``bp-quiz-input``;
-- ordering: each item ``bp-order-item`` (draggable="true", data-item, tabindex=0),
-  marked ``bp-right`` / ``bp-wrong`` after a Check.
+- ordering: each item ``bp-order-item`` (draggable="true", data-item="<item text>",
+  tabindex=0), marked ``bp-right`` / ``bp-wrong`` after a Check; the result line
+  reads "✓ All n steps in the right order." or "✗ k of n steps are in the right place: …".
+
+Keyboard, ordering: Tab to a step; Alt+ArrowUp / Alt+ArrowDown moves it one place
+(the focus stays on it). Or Space picks it up, ArrowUp / ArrowDown move it, Space
+(or Enter) drops it and Escape puts it back. Plain ArrowUp / ArrowDown move the
+focus between steps. Every move is announced in a polite live region. Choices and
+numbers are native radio buttons, checkboxes, a text box and buttons.
 """
 
 import html
