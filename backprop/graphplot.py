@@ -116,12 +116,16 @@ def draw_graph(root, ax=None, title=None, show_grad=True, highlight=()):
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
     if ax is None:
-        width = min(14.0, 1.6 + 1.15 * (max(xs) - min(xs) + COL_DX) / COL_DX * 1.6)
-        height = min(9.0, 1.2 + 0.75 * (max(ys) - min(ys) + ROW_DY))
-        fig = new_figure(max(width, 4.0), max(height, 2.2))
+        # size the figure to the graph (equal aspect), at most 13 inches wide
+        span_x = max(xs) - min(xs) + BOX_W + 0.6
+        span_y = max(ys) - min(ys) + 2 * BOX_H
+        scale = min(0.55, 13.0 / span_x)
+        fig = new_figure(max(span_x * scale, 4.0), span_y * scale + 0.8)
         ax = fig.add_subplot()
     else:
         fig = ax.figure
+        scale = 0.55
+    fs = max(5.0, 8.0 * scale / 0.55)  # text shrinks with the boxes when a long graph is squeezed
     highlight = set(highlight)
 
     for v in all_nodes:
@@ -131,7 +135,8 @@ def draw_graph(root, ax=None, title=None, show_grad=True, highlight=()):
         if has_op:
             ox = x - BOX_W / 2 - 0.55
             ax.add_patch(Circle((ox, y), OP_R, facecolor="white", edgecolor=PALETTE["black"], lw=1.2, zorder=3))
-            ax.text(ox, y, str(v._op), ha="center", va="center", fontsize=8 if len(str(v._op)) <= 2 else 6, zorder=4)
+            ax.text(ox, y, str(v._op), ha="center", va="center", fontsize=fs if len(str(v._op)) <= 2 else fs * 0.75,
+                    zorder=4)
             ax.add_patch(FancyArrowPatch((ox + OP_R, y), target, arrowstyle="-|>", mutation_scale=10,
                                          color=PALETTE["black"], lw=1.0, zorder=2))
             target = (ox - OP_R, y)
@@ -161,16 +166,16 @@ def draw_graph(root, ax=None, title=None, show_grad=True, highlight=()):
                                     zorder=3))
         head = f"{lab}  " if lab else ""
         if show_grad:
-            ax.text(x, y + 0.13, f"{head}data {_fmt(v.data)}", ha="center", va="center", fontsize=8, zorder=4)
+            ax.text(x, y + 0.13, f"{head}data {_fmt(v.data)}", ha="center", va="center", fontsize=fs, zorder=4)
             g = v.grad
             try:
                 gcol = PALETTE["vermillion"] if float(g) < 0 else PALETTE["blue"]
             except (TypeError, ValueError):
                 gcol = PALETTE["black"]
-            ax.text(x, y - 0.15, f"grad {_fmt(g)}", ha="center", va="center", fontsize=8, color=gcol,
+            ax.text(x, y - 0.15, f"grad {_fmt(g)}", ha="center", va="center", fontsize=fs, color=gcol,
                     fontweight="bold", zorder=4)
         else:
-            ax.text(x, y, f"{head}data {_fmt(v.data)}", ha="center", va="center", fontsize=8, zorder=4)
+            ax.text(x, y, f"{head}data {_fmt(v.data)}", ha="center", va="center", fontsize=fs, zorder=4)
 
     ax.set_xlim(min(xs) - BOX_W / 2 - 0.3, max(xs) + BOX_W / 2 + 0.3)
     ax.set_ylim(min(ys) - BOX_H, max(ys) + BOX_H)
@@ -179,7 +184,7 @@ def draw_graph(root, ax=None, title=None, show_grad=True, highlight=()):
     ax.set_yticks([])
     for s in ax.spines.values():
         s.set_visible(False)
-    ax.set_xlabel("forward pass → (inputs on the left, output on the right); gradients flow ←", fontsize=8)
+    ax.set_xlabel("forward pass →   ← gradients", fontsize=8)
     if title:
         ax.set_title(title, fontsize=10)
     return fig
