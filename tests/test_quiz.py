@@ -314,3 +314,9 @@ def test_update_source_refreshes_only_generated_blocks():
     assert aq.update_source("07_try_it", updated) == updated
     with pytest.raises(ValueError, match="no block for"):
         aq.update_source("07_try_it", "#%% md\nnothing here\n")
+
+
+def test_an_unwritable_answers_file_is_said_not_hidden(tmp_path, key):
+    m = _make(key["dz2"], tmp_path / "no_such_folder")
+    assert m.give(key["dz2"]["answer"]) == "right"
+    assert m.result.startswith("✓") and "⚠ Not saved: quiz_answers.json could not be written" in m.result

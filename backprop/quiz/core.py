@@ -223,7 +223,11 @@ class Question(traitlets.HasTraits):
         answer = self.canonical(value)
         self._show(answer)
         if save and self.store is not None:
-            self.store.save(self.qid, self.kind, answer)
+            try:
+                self.store.save(self.qid, self.kind, answer)
+            except OSError as exc:  # a read-only folder, a full disk: say so instead of failing silently
+                self.result += (f" ⚠ Not saved: {self.store.path.name} could not be written ({exc.strerror or exc}). "
+                                "Move the notebook to a folder you can write to, then answer again.")
         return self.verdict
 
     def restore(self):
