@@ -20,7 +20,7 @@ def _make(q, folder, lesson="07_try_it"):
     """A model for key question ``q``, built from its seal exactly as a notebook builds it."""
     store = AnswerStore(lesson, folder)
     cls = MODELS[q["kind"]]
-    choices = q.get("options") if q["kind"] in ("single", "multiple") else q.get("shown")
+    choices = aq.shown(q) if q["kind"] in ("single", "multiple") else q.get("shown")
     args = (q["id"], q["prompt"]) + ((list(choices),) if choices is not None else ())
     m = cls(*args, seal=aq.seal(q), salt=aq.SALT, store=store)
     m.restore()
@@ -42,10 +42,10 @@ def test_single_choice_right_wrong_and_unanswered(tmp_path, key):
     wrong = next(o for o in q["options"] if o != q["answer"])
     assert m.give(wrong) == "wrong" and m.result.startswith("✗")
     # only the picked option is explained while the answer is wrong (the others would give it away)
-    shown = [o for o, e in zip(q["options"], m.explanations) if e]
-    assert shown == [wrong] and m.explanations[q["options"].index(wrong)] == q["explain"][wrong]
-    assert m.give(q["options"].index(q["answer"])) == "right" and m.result.startswith("✓")
-    assert m.explanations == [q["explain"][o] for o in q["options"]]  # all explained once right
+    shown = [o for o, e in zip(m.options, m.explanations) if e]
+    assert shown == [wrong] and m.explanations[m.options.index(wrong)] == q["explain"][wrong]
+    assert m.give(m.options.index(q["answer"])) == "right" and m.result.startswith("✓")
+    assert m.explanations == [q["explain"][o] for o in m.options]  # all explained once right
     with pytest.raises(ValueError):
         m.give("not an option")
 
@@ -56,9 +56,9 @@ def test_multiple_choice_marks_every_option(tmp_path, key):
     assert m.give(list(q["answer"])) == "right" and m.marks == ["right"] * len(q["options"])
     half = [q["answer"][0]]
     assert m.give(half) == "wrong"
-    assert m.marks == ["right" if (o in q["answer"]) == (o in half) else "wrong" for o in q["options"]]
+    assert m.marks == ["right" if (o in q["answer"]) == (o in half) else "wrong" for o in m.options]
     assert m.result.startswith("✗ 1 of 4 options is not right")
-    assert m.explanations == [q["explain"][o] for o in q["options"]]
+    assert m.explanations == [q["explain"][o] for o in m.options]
     assert m.give([]) == "wrong"
     assert m.answer == []
 
@@ -230,7 +230,7 @@ def test_views_follow_the_model_both_ways(tmp_path):
     assert board.marks == [] and board.result == ""
     # code → model → widget
     quiz.answer("grads_like_W1", ["dz1"])
-    assert [cb.value for cb in multiple.children[1].children] == [o == "dz1" for o in key["grads_like_W1"]["options"]]
+    assert [cb.value for cb in multiple.children[1].children] == [o == "dz1" for o in aq.shown(key["grads_like_W1"])]
     checkbox_result = multiple.children[3]
     assert checkbox_result.value.startswith("✗")
     quiz.answer("dW2_entry", "0.5")
@@ -320,3 +320,15 @@ def test_an_unwritable_answers_file_is_said_not_hidden(tmp_path, key):
     m = _make(key["dz2"], tmp_path / "no_such_folder")
     assert m.give(key["dz2"]["answer"]) == "right"
     assert m.result.startswith("✓") and "⚠ Not saved: quiz_answers.json could not be written" in m.result
+
+
+@pytest.mark.parametrize("lesson", KEYED_LESSONS)
+def test_choices_are_shown_shuffled_never_answer_first(lesson):
+    for q in aq.load_key(lesson):
+        if q["kind"] not in ("single", "multiple"):
+            continue
+        order = aq.shown(q)
+        assert sorted(order) == sorted(q["options"]) and order == aq.shown(q)  # a permutation, the same every time
+        right = {q["answer"]} if q["kind"] == "single" else set(q["answer"])
+        if 0 < len(right) < len(order):
+            assert set(order[:len(right)]) != right, (lesson, q["id"], order)

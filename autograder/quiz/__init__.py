@@ -98,14 +98,38 @@ def right_answers(lesson):
 
 # ------------------------------------------------------------------ seals ---
 
+def shown(q, salt=SALT):
+    """The order a choice question's options are shown in: shuffled, seeded by the question id.
+
+    Key authors may list the right option first; the learner never sees it there. A single choice
+    never shows its answer first, and a multiple choice never shows its right options as a block
+    at the top. Ordering questions use their own ``shown``; numeric questions have no options.
+    """
+    import hashlib
+    import random
+
+    options = list(q.get("options", []))
+    if q["kind"] not in ("single", "multiple") or len(options) < 2:
+        return options
+    right = {q["answer"]} if q["kind"] == "single" else set(q["answer"])
+    seed = int(hashlib.sha256(f"{salt}\x1f{q['id']}\x1fshown".encode("utf-8")).hexdigest(), 16)
+    for attempt in range(1000):
+        order = options[:]
+        random.Random(seed + attempt).shuffle(order)
+        if 0 < len(right) < len(order) and set(order[:len(right)]) == right:
+            continue  # the right options as a block at the top
+        return order
+    return options
+
+
 def seal(q, salt=SALT):
     """The token shipped in the notebook: hashes of the right answer, scrambled explanations."""
     qid, kind = q["id"], q["kind"]
     data = {"id": qid, "kind": kind, "n": q["n"], "title": q["title"]}
     if kind == "single":
         data["h"] = digest(salt, qid, kind, q["answer"])
-    elif kind == "multiple":
-        data["h"] = [digest(salt, qid, kind, o, "1" if o in q["answer"] else "0") for o in q["options"]]
+    elif kind == "multiple":  # one hash per option, in the order shown
+        data["h"] = [digest(salt, qid, kind, o, "1" if o in q["answer"] else "0") for o in shown(q, salt)]
     elif kind == "order":
         data["h"] = [digest(salt, qid, kind, p, it) for p, it in enumerate(q["answer"])]
     else:
@@ -144,7 +168,7 @@ def cells(lesson, salt=SALT):
         s = seal(q, salt)
         if q["kind"] in ("single", "multiple"):
             out.append(f"quiz.{q['kind']}({_py(q['id'])}, {_raw(q['prompt'])},\n"
-                       f"    {_py(list(q['options']))},\n    seal={_py(s)})")
+                       f"    {_py(shown(q, salt))},\n    seal={_py(s)})")
         elif q["kind"] == "order":
             out.append(f"quiz.order({_py(q['id'])}, {_raw(q['prompt'])},\n"
                        f"    {_py(list(q['shown']))},\n    seal={_py(s)})")
@@ -272,6 +296,6 @@ def write_answers(folder, lesson, answers):
     return store.path
 
 
-__all__ = ["SALT", "load_key", "question", "right_answers", "seal", "cells", "update_source", "verdict", "grade",
+__all__ = ["SALT", "load_key", "question", "right_answers", "shown", "seal", "cells", "update_source", "verdict", "grade",
            "write_answers",
            "FORMAT", "VERSION"]
