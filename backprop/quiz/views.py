@@ -9,7 +9,7 @@ CSS classes (the contract the browser tests rely on):
   order | numeric) and ``bp-quiz-q-<question id>``;
 - options: ``bp-quiz-option`` (the RadioButtons widget; each Checkbox);
 - the Check button: ``bp-quiz-check``; the verdict line: ``bp-quiz-result``;
-- the number box: ``bp-quiz-input``;
+- the number box: ``bp-quiz-input`` (an ipywidgets Text; type into the ``<input>`` inside it);
 - ordering: each item ``bp-order-item`` (draggable="true", data-item="<item text>",
   tabindex=0), marked ``bp-right`` / ``bp-wrong`` after a Check; the result line
   reads "✓ All n steps in the right order." or "✗ k of n steps are in the right place: …".
