@@ -1,0 +1,429 @@
+"""Drive one notebook in JupyterLab the way a learner would, and report what went wrong.
+
+``NotebookSession`` opens a notebook in a page, runs it from the Run menu,
+waits on JupyterLab's own state (the kernel's execution indicator and the
+cells' prompts), saves it, and then checks what the page shows:
+
+* cell errors (read from the saved notebook, so each names its cell and
+  exception), allowed only in the cells the caller says may fail;
+* every widget output renders: the page shows a widget view for every
+  widget the kernel sent, with a non-empty area and none of ipywidgets'
+  error texts ("Error displaying widget", "model not found", ...);
+* every slider moves with the keyboard (focus its handle, ArrowRight/Left)
+  and the output it drives (the plot's image bytes, the readout text) changes.
+
+Checks return a list of ``Problem`` (they do not raise), so a test can assert
+there are none, and the self-test can assert a broken notebook has some.
+"""
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+# What ipywidgets / JupyterLab show when a widget cannot be displayed.
+WIDGET_ERROR_TEXTS = ("Error displaying widget", "model not found", "Error rendering", "Failed to load model class",
+                      "Could not create a view", "Could not create model", "is not registered")
+# What the course's Explorer says when its own callback fails (backprop/widgets/base.py).
+EXPLORER_BROKEN = "Could not redraw"
+EXPLORER_TODO = "not written yet"
+
+CELLS = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell"
+INDICATOR = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator"
+
+TIMEOUT_OPEN_MS = 120_000
+TIMEOUT_RUN_MS = 300_000     # run-all of one lesson on a busy 2-core machine (the gates' budget is 90 s)
+TIMEOUT_WIDGET_MS = 30_000   # one redraw after one key press
+
+
+@dataclass
+class Problem:
+    notebook: str
+    cell: object  # index in the notebook (int) or None for the whole notebook
+    what: str
+
+    def __str__(self):
+        where = f"cell {self.cell}" if self.cell is not None else "notebook"
+        return f"{self.notebook}, {where}: {self.what}"
+
+
+@dataclass
+class SliderMove:
+    cell: int
+    slider: str
+    before: str
+    after: str
+    output_changed: bool
+    changed: list = field(default_factory=list)
+    waiting: bool = False  # the explorer says it waits for the learner's code (learner notebooks only)
+
+
+def _js_cells():
+    return f"Array.from(document.querySelectorAll('{CELLS}'))"
+
+
+# The page's view of every cell: kind, prompt, and its outputs (mime type, a piece of text, widget facts).
+JS_CELL_STATE = """() => %s.map((c, i) => ({
+    index: i,
+    code: c.classList.contains('jp-CodeCell'),
+    prompt: ((c.querySelector('.jp-InputArea-prompt') || {}).textContent || '').trim(),
+    outputs: Array.from(c.querySelectorAll('.jp-OutputArea-output'))
+        .filter(o => o.closest('.jp-OutputArea') === c.querySelector('.jp-Cell-outputArea'))  // not inside an Output widget
+        .map(o => {
+            const r = o.getBoundingClientRect();
+            const mime = o.getAttribute('data-mime-type');
+            // ipywidgets' renderer is a panel without a data-mime-type; on failure it writes its error text
+            // straight into the output node and gives that node the class jupyter-widgets
+            const widget = mime === '%s' || (!mime && (o.classList.contains('jupyter-widgets')
+                                                      || !!o.querySelector('.jupyter-widgets')));
+            return {mime: widget ? '%s' : mime, text: (o.innerText || o.textContent || '').slice(0, 600),
+                    width: r.width, height: r.height, widget,
+                    views: o.querySelectorAll('.jupyter-widgets').length};
+        }),
+}))""" % (_js_cells(), WIDGET_MIME, WIDGET_MIME)
+
+# Every bp slider: which cell, which trait, its shown value and the signature of what it drives.
+JS_SIGNATURE = """(el) => {
+    const root = el.closest('.bp-explorer') || el.closest('.jp-OutputArea');
+    const img = root.querySelector('img.bp-plot, .bp-plot img, img');
+    const readout = root.querySelector('.bp-readout');
+    const text = readout ? readout.innerText : Array.from(root.querySelectorAll('.jp-OutputArea-output'))
+        .filter(o => !o.contains(el)).map(o => o.innerText).join('\\n');
+    return {src: img ? img.getAttribute('src') || '' : '', text: text || '',
+            value: ((el.querySelector('.widget-readout') || {}).innerText || '').trim(),
+            now: (el.querySelector('.noUi-handle') || {getAttribute: () => null}).getAttribute('aria-valuenow'),
+            max: (el.querySelector('.noUi-handle') || {getAttribute: () => null}).getAttribute('aria-valuemax')};
+}"""
+
+JS_IMAGE_BYTES_HASH = """async (el) => {
+    const root = el.closest('.bp-explorer') || el.closest('.jp-OutputArea');
+    const img = root.querySelector('img.bp-plot, .bp-plot img, img');
+    if (!img || !img.getAttribute('src')) return '';
+    const ctl = new AbortController();
+    setTimeout(() => ctl.abort(), 10000);  // a blob URL answers at once; never hang the test on it
+    let buf;
+    try { buf = new Uint8Array(await (await fetch(img.src, {signal: ctl.signal})).arrayBuffer()); }
+    catch (e) { return 'unreadable:' + img.getAttribute('src').slice(0, 60); }
+    let h = 2166136261 >>> 0;                       // FNV-1a over the PNG bytes
+    for (let i = 0; i < buf.length; i++) { h ^= buf[i]; h = Math.imul(h, 16777619) >>> 0; }
+    return buf.length + ':' + h.toString(16);
+}"""
+
+
+def tag_expected_failures(path, cell_indices):
+    """Tag cells ``raises-exception`` in a notebook file (a temporary copy), so Run All goes on past them.
+
+    JupyterLab stops a run at the first failing cell unless the cell carries this
+    tag; an unanswered learner notebook fails in its exercise and test cells by
+    design, and every cell after them must still be run and checked.
+    """
+    nb = json.loads(Path(path).read_text())
+    for i in cell_indices:
+        tags = nb["cells"][i].setdefault("metadata", {}).setdefault("tags", [])
+        if "raises-exception" not in tags:
+            tags.append("raises-exception")
+    Path(path).write_text(json.dumps(nb, indent=1))
+
+
+def nbgrader_cells(path):
+    """Indices of nbgrader solution or autograded test cells in a notebook file."""
+    nb = json.loads(Path(path).read_text())
+    out = []
+    for i, c in enumerate(nb["cells"]):
+        m = c.get("metadata", {}).get("nbgrader", {})
+        if c["cell_type"] == "code" and (m.get("solution") or m.get("grade")):
+            out.append(i)
+    return out
+
+
+class NotebookSession:
+    """One notebook open in one page. ``path``: the notebook file on disk (inside the server's root)."""
+
+    def __init__(self, page, server, path, label=None):
+        self.page = page
+        self.server = server
+        self.path = Path(path)
+        self.rel = self.path.relative_to(server.root_dir).as_posix()
+        self.label = label or self.rel
+        self.console = []
+        page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}") if m.type in ("error",) else None)
+        page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
+
+    # ---- driving -----------------------------------------------------------------------------------------
+    def open(self, url=None):
+        self.page.goto(url or self.server.lab_url(self.rel))
+        self.page.wait_for_selector(CELLS, timeout=TIMEOUT_OPEN_MS)
+        self.wait_kernel_idle()
+        return self
+
+    def wait_kernel_idle(self, timeout=TIMEOUT_OPEN_MS):
+        """The notebook's kernel is started, connected and idle, as the page shows it.
+
+        The toolbar's execution indicator reads "idle" before a kernel exists, so this also
+        waits for the status bar's kernel item ("Python 3 (ipykernel) | Idle").
+        """
+        self.page.wait_for_function(
+            """(ind) => {
+                const k = document.querySelector(ind);
+                const bar = Array.from(document.querySelectorAll('.jp-StatusBar-Widget, .jp-StatusBar-Item'))
+                    .map(e => e.textContent).join(' ');
+                return k && k.getAttribute('data-status') === 'idle' && /\|\s*Idle/.test(bar);
+            }""", arg=INDICATOR, timeout=timeout, polling=100)
+
+    def menu(self, top, item):
+        """Click a menu bar entry, then the item with exactly this label."""
+        self.page.click(f".lm-MenuBar-item:has(.lm-MenuBar-itemLabel:text-is('{top}'))")
+        self.page.click(f".lm-Menu:visible .lm-Menu-item:has(.lm-Menu-itemLabel:text-is('{item}'))")
+
+    def run_all(self, timeout=TIMEOUT_RUN_MS):
+        """Run ▸ Run All Cells; wait until no cell is queued or running and the kernel is idle."""
+        self.menu("Run", "Run All Cells")
+        self.wait_run_finished(timeout)
+
+    def wait_run_finished(self, timeout=TIMEOUT_RUN_MS):
+        # Run All marks every code cell queued ([*]) at once; the run is over when no prompt shows [*],
+        # at least the first code cell has a count (the run has started) and the kernel reports idle.
+        self.page.wait_for_function(
+            """([cells, ind]) => {
+                const p = Array.from(document.querySelectorAll(cells + '.jp-CodeCell .jp-InputArea-prompt'))
+                    .map(e => e.textContent.trim());
+                const k = document.querySelector(ind);
+                return p.length > 0 && /\\[\\d+\\]/.test(p[0]) && !p.some(t => t.includes('*'))
+                    && k && k.getAttribute('data-status') === 'idle';
+            }""", arg=[CELLS, INDICATOR], timeout=timeout, polling=200)
+
+    def restart_and_clear(self):
+        """Kernel ▸ Restart Kernel and Clear Outputs of All Cells…, confirmed in its dialog."""
+        self.menu("Kernel", "Restart Kernel and Clear Outputs of All Cells…")
+        self.page.click(".jp-Dialog .jp-mod-accept")
+        self.page.wait_for_function(
+            """(cells) => Array.from(document.querySelectorAll(cells + '.jp-CodeCell .jp-InputArea-prompt'))
+                .every(e => !/\\d|\\*/.test(e.textContent))""", arg=CELLS, timeout=TIMEOUT_OPEN_MS)
+        self.wait_kernel_idle()
+
+    def save(self):
+        """Ctrl+S, then wait until JupyterLab no longer marks the tab as having unsaved changes."""
+        self.page.click(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt >> nth=0", position={"x": 2, "y": 2})
+        self.page.keyboard.press("Escape")
+        self.page.keyboard.press("Control+s")
+        self.page.wait_for_selector(".lm-TabBar-tab.jp-mod-current:not(.jp-mod-dirty)", timeout=60_000)
+        return json.loads(self.path.read_text())
+
+    def screenshot(self, path, scroll_to=".bp-explorer"):
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        loc = self.page.locator(scroll_to)
+        try:
+            if scroll_to and loc.count():
+                loc.first.scroll_into_view_if_needed(timeout=5_000)
+        except Exception:  # a screenshot is evidence; never let it hide the real failure
+            pass
+        self.page.screenshot(path=str(path))
+        return path
+
+    # ---- checking ----------------------------------------------------------------------------------------
+    def cell_state(self):
+        return self.page.evaluate(JS_CELL_STATE)
+
+    def check_cells(self, saved, allowed_errors=()):
+        """Errors and unrun cells in the saved notebook, and page ↔ file agreement."""
+        problems = []
+        cells = saved["cells"]
+        page = self.cell_state()
+        if len(page) != len(cells):
+            problems.append(Problem(self.label, None, f"the page shows {len(page)} cells, the file has {len(cells)}"))
+        first_error = None
+        for i, c in enumerate(cells):
+            if c["cell_type"] != "code":
+                continue
+            errs = [o for o in c.get("outputs", []) if o.get("output_type") == "error"]
+            if errs and first_error is None:
+                first_error = i
+            src = "".join(c.get("source") or "")
+            if errs and i not in allowed_errors:
+                e = errs[0]
+                problems.append(Problem(self.label, i, f"raised {e.get('ename')}: {e.get('evalue')} "
+                                        f"(the cell starts {src.strip()[:80]!r})"))
+            if c.get("execution_count") is None and src.strip():
+                why = f" (the run stopped after the error in cell {first_error})" if first_error is not None else ""
+                problems.append(Problem(self.label, i, f"did not run{why}"))
+        return problems
+
+    def check_widgets(self, saved, allow_todo=False):
+        """Every widget output in the file is a rendered, non-empty, error-free widget view in the page."""
+        problems = []
+        page = self.cell_state()
+        for i, c in enumerate(saved["cells"]):
+            want = sum(1 for o in c.get("outputs", []) if WIDGET_MIME in o.get("data", {}))
+            if not want:
+                continue
+            cell = self.page.locator(CELLS).nth(i)
+            cell.scroll_into_view_if_needed()
+            # a widget view renders asynchronously: wait for this cell's widget outputs to have a size
+            try:
+                self.page.wait_for_function(
+                    """([cells, i, n]) => {
+                        const c = document.querySelectorAll(cells)[i];
+                        const outs = Array.from(c.querySelectorAll('.jp-OutputArea-output'))
+                            .filter(o => !o.getAttribute('data-mime-type') || o.getAttribute('data-mime-type') === '%s');
+                        return outs.length >= n && outs.every(o => o.getBoundingClientRect().height > 0
+                            && (o.querySelector('.jupyter-widgets') || o.textContent.includes('Error')));
+                    }""" % WIDGET_MIME, arg=[CELLS, i, want], timeout=TIMEOUT_WIDGET_MS, polling=100)
+            except Exception:
+                pass  # described below from what the page shows
+            got = [o for o in self.cell_state()[i]["outputs"]] if i < len(page) else []
+            views = [o for o in got if o["widget"]]
+            if len(views) < want:
+                shown = "; ".join(f"{o['mime']}: {o['text'][:120]!r}" for o in got) or "no output at all"
+                problems.append(Problem(self.label, i, f"created {want} widget(s) but the page renders {len(views)} "
+                                        f"widget view(s); it shows: {shown}"))
+            for o in views:
+                if o["height"] <= 0 or o["width"] <= 0 or not o["views"]:
+                    problems.append(Problem(self.label, i, f"widget area is empty ({o['width']:.0f}×{o['height']:.0f} px, "
+                                            f"text {o['text'][:120]!r})"))
+            for o in got:
+                for bad in WIDGET_ERROR_TEXTS:
+                    if bad.lower() in o["text"].lower():
+                        problems.append(Problem(self.label, i, f"shows {bad!r}: {o['text'][:300]!r}"))
+                        break
+                if EXPLORER_BROKEN in o["text"] or (EXPLORER_TODO in o["text"] and not allow_todo):
+                    problems.append(Problem(self.label, i, f"the explorer reports a failure: {o['text'][:300]!r}"))
+        # the course's explorers: a plot image that decoded, a readout with text, and sliders
+        for j in range(self.page.locator(".bp-explorer").count()):
+            ex = self.page.locator(".bp-explorer").nth(j)
+            ex.scroll_into_view_if_needed()
+            i = self._cell_of(ex)
+            facts = ex.evaluate("""(ex) => {
+                const img = ex.querySelector('img.bp-plot, .bp-plot img');
+                return {sliders: ex.querySelectorAll('.bp-slider').length,
+                        img: !!img, imgOk: !!img && img.complete && img.naturalWidth > 0,
+                        readout: ((ex.querySelector('.bp-readout') || {}).innerText || '').trim()};
+            }""")
+            if allow_todo and EXPLORER_TODO in facts["readout"]:
+                pass  # a learner notebook: this explorer waits for the learner's function, and says so
+            elif facts["img"] and not facts["imgOk"]:
+                try:  # the PNG may still be decoding
+                    self.page.wait_for_function(
+                        "(img) => img.complete && img.naturalWidth > 0",
+                        arg=ex.locator("img.bp-plot, .bp-plot img").first.element_handle(),
+                        timeout=TIMEOUT_WIDGET_MS, polling=100)
+                except Exception:
+                    src = ex.locator("img.bp-plot, .bp-plot img").first.get_attribute("src") or ""
+                    problems.append(Problem(self.label, i, f"explorer {j}: its plot image does not show "
+                                            f"({'no image data' if not src else 'the image does not decode'})"))
+            if not facts["readout"]:
+                problems.append(Problem(self.label, i, f"explorer {j}: its readout is empty"))
+            if not facts["sliders"]:
+                problems.append(Problem(self.label, i, f"explorer {j}: has no slider"))
+        return problems
+
+    def _cell_of(self, locator):
+        return locator.evaluate("(el, cells) => Array.from(document.querySelectorAll(cells))"
+                                ".findIndex(c => c.contains(el))", CELLS)
+
+    def sliders(self):
+        return self.page.locator(".bp-slider")
+
+    def slider_name(self, slider):
+        return slider.evaluate("(el) => (Array.from(el.classList).find(c => c.startsWith('bp-slider-')) || "
+                               "'bp-slider-?').slice(10)")
+
+    def move_slider(self, slider, presses=3):
+        """Focus the slider's handle, press an arrow key ``presses`` times, one redraw at a time.
+
+        Returns a SliderMove; the caller decides whether no change is a failure.
+        """
+        slider.scroll_into_view_if_needed()
+        start = slider.evaluate(JS_SIGNATURE)
+        start_bytes = slider.evaluate(JS_IMAGE_BYTES_HASH)
+        handle = slider.locator(".noUi-handle").first
+        handle.focus()
+        near_max = (start["now"] is not None and start["max"] is not None
+                    and float(start["now"]) >= float(start["max"]) - 1e-9)
+        key = "ArrowLeft" if near_max else "ArrowRight"
+        prev = start
+        for _ in range(presses):
+            self.page.keyboard.press(key)
+            # the handle moves at once in the page; then the kernel redraws and the plot or readout changes
+            try:
+                self.page.wait_for_function(
+                    """([el, prev, ind]) => {
+                        const s = (%s)(el);
+                        const k = document.querySelector(ind);
+                        return s.value !== prev.value
+                            && (s.src !== prev.src || s.text !== prev.text || s.text.includes('%s'))
+                            && k && k.getAttribute('data-status') === 'idle';
+                    }""" % (JS_SIGNATURE, EXPLORER_TODO), arg=[slider.element_handle(), prev, INDICATOR],
+                    timeout=TIMEOUT_WIDGET_MS, polling=50)
+            except Exception:
+                break
+            prev = slider.evaluate(JS_SIGNATURE)
+        end = slider.evaluate(JS_SIGNATURE)
+        end_bytes = slider.evaluate(JS_IMAGE_BYTES_HASH)
+        changed = []
+        if end_bytes != start_bytes:
+            changed.append("plot")
+        if end["text"] != start["text"]:
+            changed.append("readout")
+        return SliderMove(cell=self._cell_of(slider), slider=self.slider_name(slider), before=start["value"],
+                          after=end["value"], output_changed=bool(changed), changed=changed,
+                          waiting=EXPLORER_TODO in start["text"] and EXPLORER_TODO in end["text"])
+
+    def check_sliders(self, presses=3, allow_todo=False):
+        problems, moves = [], []
+        n = self.sliders().count()
+        for k in range(n):
+            m = self.move_slider(self.sliders().nth(k), presses=presses)
+            moves.append(m)
+            if m.before == m.after:
+                problems.append(Problem(self.label, m.cell, f"slider {m.slider!r} did not move with the arrow keys "
+                                        f"(it shows {m.before!r})"))
+            elif not m.output_changed and not (allow_todo and m.waiting):
+                problems.append(Problem(self.label, m.cell, f"slider {m.slider!r} moved from {m.before} to {m.after} "
+                                        "but neither the plot nor the readout changed"))
+        return problems, moves
+
+    def widget_console_errors(self):
+        return [m for m in self.console if re.search(r"widget|model|anywidget|jupyter-widgets", m, re.I)]
+
+
+def digest(data):
+    return hashlib.sha1(data).hexdigest()[:12]
+
+
+def check_texts(session):
+    """After the sliders moved: no output shows a widget error or a failed explorer redraw."""
+    problems = []
+    for c in session.cell_state():
+        for o in c["outputs"]:
+            for bad in WIDGET_ERROR_TEXTS + (EXPLORER_BROKEN,):
+                if bad.lower() in o["text"].lower():
+                    problems.append(Problem(session.label, c["index"], f"after moving the sliders it shows {bad!r}: "
+                                            f"{o['text'][:300]!r}"))
+                    break
+    return problems
+
+
+def check_notebook(session, allowed_errors=(), allow_todo=False, presses=3):
+    """Open, Run All, save, then check cells, widgets and sliders. Returns (problems, slider moves)."""
+    session.open()
+    session.run_all()
+    saved = session.save()
+    problems = session.check_cells(saved, allowed_errors)
+    problems += session.check_widgets(saved, allow_todo=allow_todo)
+    slider_problems, moves = session.check_sliders(presses=presses, allow_todo=allow_todo)
+    problems += slider_problems
+    if moves:
+        problems += [p for p in check_texts(session) if str(p) not in {str(q) for q in problems}]
+    return problems, moves
+
+
+def report(problems, screenshot=None, console=()):
+    lines = [str(p) for p in problems]
+    if console:
+        lines.append("browser console (widget related): " + " | ".join(m[:200] for m in console[:5]))
+    if screenshot:
+        lines.append(f"screenshot: {screenshot}")
+    return "\n".join(lines)
