@@ -263,3 +263,13 @@ def test_the_try_it_network_is_the_one_the_key_uses():
     import numpy as np
     for name, value in mod.NET.items():
         assert np.array_equal(ns[name], value), name
+
+
+def test_released_choices_never_show_the_answer_first():
+    """In every released quiz the options are listed as `shown` orders them (answer never first)."""
+    for lesson in RELEASED:
+        text = "\n".join(c.source for c in load(ROOT / "course" / lesson / f"{lesson}.ipynb").cells)
+        for q in aq.load_key(lesson):
+            if q["kind"] in ("single", "multiple"):
+                assert json.dumps(aq.shown(q), ensure_ascii=False) in text, \
+                    f"{lesson}: {q['id']!r} does not list its options as shown: run `python -m autograder.quiz update`"
