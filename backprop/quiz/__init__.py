@@ -26,7 +26,9 @@ API (all there is)
 ``bp-quiz-q-<qid>``). ``prompt``: HTML with maths in ``$...$``. ``seal`` and the
 whole question cell are generated, never typed: write the question with its key
 in ``autograder/quiz/keys/<lesson>.py`` and run
-``python -m autograder.quiz cells <lesson>`` (see ``autograder/quiz/README.md``).
+``python -m autograder.quiz cells <lesson>`` (then ``update <lesson> <file.nbsrc>``
+after every change to the key; see ``autograder/quiz/README.md``). Choice options
+are shown in an order shuffled from the question id, never with the answer first.
 
 Usage (``.nbsrc`` blocks as ``python -m autograder.quiz cells`` prints them; an
 invented lesson ``00_example``, not a real quiz)::
@@ -37,7 +39,7 @@ invented lesson ``00_example``, not a real quiz)::
 
     #%% locked id=quiz_q_sigmoid_range
     quiz.single("sigmoid_range", r"Which values can $\sigma(z)$ take?",
-                ["(0, 1)", "(−1, 1)", "[0, ∞)"], seal="eyJo...")
+                ["(−1, 1)", "(0, 1)", "[0, ∞)"], seal="eyJo...")
 
     #%% locked id=quiz_q_relu_facts
     quiz.multiple("relu_facts", r"Which are true of $\mathrm{ReLU}(z) = \max(0, z)$?",
