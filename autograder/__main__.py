@@ -56,6 +56,11 @@ def main(argv=None):
         warnings.filterwarnings("ignore")  # nbformat's notes on learners' notebooks go into the report instead
         if not Path(args.submissions).exists():
             parser.error(f"no such folder or .zip file: {args.submissions}")
+        if Path(args.submissions).is_file():
+            import zipfile
+            if not zipfile.is_zipfile(args.submissions):
+                print(f"error: {args.submissions} is not a readable .zip file", file=sys.stderr)
+                return 2
         from autograder.grade import GraderError, Options, grade
         from autograder.intake import IntakeError
         opts = Options(timeout=args.timeout, memory=args.memory, output_limit=args.output_limit * 1024,

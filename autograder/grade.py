@@ -52,6 +52,7 @@ class Summary:
     lessons: list = field(default_factory=list)
     graded: int = 0
     cached: int = 0
+    graded_now: list = field(default_factory=list)   # [(learner, lesson)] graded in this run
     notes: list = field(default_factory=list)
     rows: list = field(default_factory=list)
     seconds: float = 0.0
@@ -271,14 +272,17 @@ def grade(submissions, out, opts=None, root=ROOT):
     source_db = f"sqlite:///{state / 'source.db'}"
     stale = [l.id for l in lessons.values() if not gradebook.has_lesson(source_db, l.id, l.tests)
              or _load_json(state / f"lesson-{l.id}.json") != {"fingerprint": l.fingerprint}]
-    for url in dict.fromkeys([source_db, db_url]):
-        todo = stale if url == source_db else [l for l in lessons if l in stale or
-                                                 not gradebook.has_lesson(url, l, lessons[l].tests)]
-        if todo:
-            try:
-                gradebook.enter_lessons(todo, url, state / "release", root)
-            except Exception as exc:
-                raise GraderError(f"could not record the lessons in the gradebook {url}: {exc}") from exc
+    try:
+        if stale:
+            gradebook.enter_lessons(stale, source_db, state / "release", root)
+        todo = [l for l in lessons if l in stale or not gradebook.has_lesson(db_url, l, lessons[l].tests)]
+        fresh = db_url == gradebook.default_url(out) and not (out / "gradebook.db").exists()
+        if fresh:   # a new SQLite gradebook starts as a copy of the lessons just recorded
+            shutil.copyfile(state / "source.db", out / "gradebook.db")
+        elif todo:
+            gradebook.enter_lessons(todo, db_url, state / "release", root)
+    except Exception as exc:
+        raise GraderError(f"could not record the lessons in the gradebook {db_url}: {exc}") from exc
     for l in stale:
         _write_json(state / f"lesson-{l}.json", {"fingerprint": lessons[l].fingerprint})
     in_db = gradebook.scores(db_url)
@@ -312,6 +316,7 @@ def grade(submissions, out, opts=None, root=ROOT):
             _write_json(result_path(out, learner, lid), res)
             results[(learner, lid)] = res
             summary.graded += 1
+            summary.graded_now.append((learner, lid))
             continue
         tasks.append({"learner": learner, "lesson": lid, "folder": str(sub.folder), "root": str(root),
                       "work": str(out / "autograded" / learner / lid), "source_db": source_db, "key": key,
@@ -328,6 +333,8 @@ def grade(submissions, out, opts=None, root=ROOT):
     except Exception as exc:  # the report is a convenience; grades are already safe
         log.warning("could not write report.html: %s", exc)
     summary.seconds = time.perf_counter() - t_start
+    _write_json(state / "last_run.json", {"graded": sorted(summary.graded_now), "cached": summary.cached,
+                                          "seconds": round(summary.seconds, 2)})
     return summary
 
 
@@ -354,20 +361,28 @@ def _run_pool(tasks, jobs, opts, out, db_url, lessons, results, limits, summary)
             _store(res, out, db_url, lessons, limits)
             results[(res["learner"], res["lesson"])] = res
             summary.graded += 1
+            summary.graded_now.append((res["learner"], res["lesson"]))
             bar.update(1)
     else:
         import multiprocessing as mp
-        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=mp.get_context("spawn")) as pool:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=mp.get_context("spawn"),
+                                 initializer=_quiet_worker) as pool:
             futures = {pool.submit(_safe_grade, t): t for t in tasks}
             for fut in as_completed(futures):
                 res = fut.result()
                 _store(res, out, db_url, lessons, limits)
                 results[(res["learner"], res["lesson"])] = res
                 summary.graded += 1
+                summary.graded_now.append((res["learner"], res["lesson"]))
                 bar.set_postfix_str(f"{res['learner'][:20]} {res['lesson'][:14]}", refresh=False)
                 bar.update(1)
     bar.close()
     return failures
+
+
+def _quiet_worker():
+    import warnings
+    warnings.filterwarnings("ignore")  # nbformat's remarks on learners' notebooks (duplicate ids, …)
 
 
 def _safe_grade(task):
@@ -381,7 +396,10 @@ def _safe_grade(task):
         nb = nbformat.from_dict(lesson.release_nb)
         for c in nb.cells:
             if c.cell_type == "code":
-                c.outputs = [{"output_type": "error", "ename": "GraderError", "evalue": str(exc), "traceback": []}]
+                c.outputs = [nbformat.from_dict({"output_type": "error", "ename": "GraderError", "evalue": str(exc),
+                                                 "traceback": []})]
+        import traceback
+        log.error("grading %s / %s failed:\n%s", task["learner"], task["lesson"], traceback.format_exc())
         msg = f"The grader could not run this notebook ({type(exc).__name__}: {exc})."
         tests = {t: {"score": 0.0, "max": p, "status": "not-run", "message": msg} for t, p in lesson.tests.items()}
         return {"learner": task["learner"], "lesson": task["lesson"], "flags": ["kernel-died"], "details": [msg],

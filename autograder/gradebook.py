@@ -44,16 +44,36 @@ def enter_lessons(lessons, db_url, release_dir, root):
     cfg.ClearSolutions.text_stub = "YOUR ANSWER HERE"
     cfg.BaseConverter.force = True
     quiet = logging.getLogger("nbgrader-autograder")
-    quiet.setLevel(logging.ERROR)
+    quiet.setLevel(logging.CRITICAL)
     cwd = os.getcwd()
     try:
         os.chdir(root)
         for lesson in lessons:
-            coursedir = CourseDirectory(config=cfg)
-            coursedir.assignment_id = lesson
-            GenerateAssignment(coursedir=coursedir, config=cfg, log=quiet).start()
+            def generate():
+                coursedir = CourseDirectory(config=cfg)
+                coursedir.assignment_id = lesson
+                GenerateAssignment(coursedir=coursedir, config=cfg, log=quiet).start()
+            try:
+                generate()
+            except Exception:
+                # nbgrader will not add or remove cells of a lesson that has submissions. The lesson
+                # changed, so every one of its submissions is re-graded anyway: start it afresh.
+                if not drop_lesson(db_url, lesson):
+                    raise
+                log.warning("lesson %s changed since it was last graded: its earlier submissions are "
+                            "removed from the gradebook and graded again", lesson)
+                generate()
     finally:
         os.chdir(cwd)
+
+
+def drop_lesson(db_url, lesson):
+    with Gradebook(db_url, COURSE_ID) as gb:
+        try:
+            gb.remove_assignment(lesson)
+        except MissingEntry:
+            return False
+    return True
 
 
 def has_lesson(db_url, lesson, tests):

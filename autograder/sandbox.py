@@ -174,7 +174,7 @@ def run(nb, cwd, marks=(), tests=(), answer_names=(), timeout=DEFAULT_TIMEOUT, m
     """
     nb = nbformat.from_dict(nb)
     specs = GuardedSpecs()
-    specs.argv = [sys.executable, "-Xfrozen_modules=off", "-m", "autograder.guard",
+    specs.argv = [sys.executable, "-m", "autograder.guard",
                   "--memory", str(memory), "--output-limit", str(int(output_limit)), "-f", "{connection_file}"]
     km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=specs)
     box = Sandbox(marks=marks, tests=tests, output_limit=output_limit, timeout=int(timeout), startup_timeout=60,

@@ -1,0 +1,159 @@
+"""The grader on a synthetic class with every bad case of issue 6: exact scores and flags.
+
+The class is built once (tests/autograder_class.py) and graded once through the
+real command line; every test below reads that one run.
+"""
+
+import csv
+import html
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.utils import is_grade, is_solution
+
+from autograder_class import L1, build_class, lessons
+
+ROOT = Path(__file__).resolve().parent.parent
+HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
+pytestmark = pytest.mark.notebooks
+
+
+def run_grader(*args, check=True):
+    env = {**__import__("os").environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", *map(str, args)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=900)
+    if check:
+        assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    base = tmp_path_factory.mktemp("class")
+    expected = build_class(base / "submissions")
+    proc = run_grader(base / "submissions", "--out", base / "out", "--timeout", 10, "--memory", 512, "--jobs", 2)
+    return {"base": base, "out": base / "out", "expected": expected, "proc": proc,
+            "rows": read_csv(base / "out" / "grades.csv")}
+
+
+def test_exit_status_zero_and_a_summary(graded):
+    assert graded["proc"].returncode == 0
+    assert "graded" in graded["proc"].stdout
+
+
+def test_one_row_per_learner_and_lesson_with_the_contract_columns(graded):
+    with open(graded["out"] / "grades.csv", encoding="utf-8") as f:
+        header = f.readline().strip().split(",")
+    assert header[:5] == ["learner", "lesson", "score", "max_score", "flags"]
+    learners = {k[0] for k in graded["expected"]}
+    got = [(r["learner"], r["lesson"]) for r in graded["rows"]]
+    assert len(got) == len(set(got))
+    assert set(got) == {(l, lesson) for l in learners for lesson in lessons()}
+
+
+def test_exact_scores_and_flags(graded):
+    got = {(r["learner"], r["lesson"]): (float(r["score"]), r["flags"]) for r in graded["rows"]}
+    wrong = {k: (got.get(k), v) for k, v in graded["expected"].items() if got.get(k) != v}
+    assert not wrong, "(got, expected):\n" + "\n".join(f"{k}: {v}" for k, v in sorted(wrong.items()))
+
+
+def test_max_score_comes_from_the_source_notebooks(graded):
+    from autograder.lessons import load_lesson
+    for r in graded["rows"]:
+        assert float(r["max_score"]) == load_lesson(r["lesson"]).max_score
+    mia = next(r for r in graded["rows"] if r["learner"] == "Mia Points" and r["lesson"] == L1)
+    assert "points changed" in mia["details"]
+
+
+def test_names_with_accents_and_apostrophes_survive(graded):
+    names = {r["learner"] for r in graded["rows"]}
+    assert {"José D'Àvila", "Chloé O'Neil", "Zoë Quiz", "Ana María López"} <= names
+    assert (graded["out"] / "feedback" / "José D'Àvila" / f"{L1}.html").exists()
+
+
+def test_gradebook_is_nbgraders_and_agrees_with_the_csv(graded):
+    from nbgrader.api import Gradebook
+    from autograder.gradebook import COURSE_ID
+    with Gradebook(f"sqlite:///{graded['out'] / 'gradebook.db'}", COURSE_ID) as gb:
+        for r in graded["rows"]:
+            if "missing" in r["flags"]:
+                with pytest.raises(Exception):
+                    gb.find_submission(r["lesson"], r["learner"])
+                continue
+            sub = gb.find_submission_notebook(r["lesson"], r["lesson"], r["learner"])
+            assert float(sub.score) == float(r["score"]), r
+            assert float(sub.max_score) == float(r["max_score"])
+            assert bool(sub.flagged) == bool(r["flags"]), r
+
+
+def _hidden_lines():
+    """{lesson: lines only its hidden tests have} (a line also in the released notebook is not secret)."""
+    out = {}
+    for lesson in lessons():
+        lines = out.setdefault(lesson, set())
+        nb = nbformat.read(str(ROOT / "solutions" / lesson / f"{lesson}.ipynb"), as_version=4)
+        released = (ROOT / "course" / lesson / f"{lesson}.ipynb").read_text(encoding="utf-8")
+        visible = {l.strip() for c in nbformat.reads(released, as_version=4).cells for l in c.source.splitlines()}
+        for c in nb.cells:
+            if is_grade(c) and not is_solution(c):
+                for m in HIDDEN.finditer(c.source):
+                    lines.update(l.strip() for l in m.group(1).splitlines()
+                                 if len(l.strip()) >= 16 and l.strip() not in visible)
+    return out
+
+
+def test_feedback_never_shows_hidden_tests_or_tracebacks(graded):
+    pages = sorted((graded["out"] / "feedback").rglob("*.html"))
+    assert len(pages) == len(graded["rows"])
+    hidden = _hidden_lines()
+    assert hidden[L1]
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for marker in ("HIDDEN TESTS", "autograder.reference", "Traceback", "File \"", "BEGIN SOLUTION"):
+            assert marker not in text, f"{page}: {marker!r}"
+        plain = html.unescape(text)
+        leaked = [l for l in hidden[page.stem] if l in plain]
+        assert not leaked, f"{page} shows hidden test lines: {leaked[:3]}"
+
+
+def test_feedback_speaks_to_the_learner(graded):
+    fb = graded["out"] / "feedback"
+    chloe = html.unescape((fb / "Chloé O'Neil" / f"{L1}.html").read_text(encoding="utf-8"))
+    assert "against the gradient" in chloe            # the wrong bank's diagnosis, from the hidden test
+    assert "✓ neuron_forward gives the right z, a and L." in chloe
+    blank = html.unescape((fb / "Blank Bernard" / f"{L1}.html").read_text(encoding="utf-8"))
+    assert "is not written yet" in blank
+    gus = html.unescape((fb / "Gus Loop" / f"{L1}.html").read_text(encoding="utf-8"))
+    assert "longer than the grader allows" in gus and "Not run" in gus
+    lee = html.unescape((fb / "Lee Edited Test" / f"{L1}.html").read_text(encoding="utf-8"))
+    assert "graded with the original tests" in lee
+
+
+def test_quiz_answers_travel_with_the_notebook(graded):
+    out = graded["out"]
+    assert json.loads((out / "submitted" / "Zoë Quiz" / L1 / "quiz_answers.json").read_text()) == {"q1": "b"}
+    assert (out / "autograded" / "Zoë Quiz" / L1 / "quiz_answers.json").exists()
+
+
+def test_report_has_both_figures_and_lists_ignored_files(graded):
+    text = (graded["out"] / "report.html").read_text(encoding="utf-8")
+    assert text.count("data:image/png;base64,") == 2
+    assert "class_list.csv" in text and "scratch.ipynb" in text
+    assert "Flagged submissions" in text and "Gus Loop" in text
+
+
+def test_running_again_regrades_nothing_and_gives_the_same_csv(graded):
+    before = (graded["out"] / "grades.csv").read_bytes()
+    proc = run_grader(graded["base"] / "submissions", "--out", graded["out"], "--timeout", 10, "--memory", 512)
+    assert re.search(r"graded 0 notebooks", proc.stdout), proc.stdout
+    assert (graded["out"] / "grades.csv").read_bytes() == before
