@@ -1,6 +1,6 @@
 """Lesson 06's explorer: activations layer by layer in a deep network, for a chosen depth and weight scale.
 
-``DepthModel`` pushes a fixed batch of random inputs (width 100, 400
+``DepthModel`` pushes a fixed batch of random inputs (width 100, 300
 examples) through ``depth`` layers a ← f(W a), where every W has entries drawn
 from N(0, (gain / √width)²) with a fixed seed and f is tanh or ReLU. Each
 layer multiplies the spread of its input by roughly ``gain`` times a factor
@@ -19,7 +19,7 @@ from backprop.plots import COLORS, PALETTE, label, new_figure
 from backprop.widgets.base import Explorer, slider
 from backprop.widgets.training import _tag, int_slider
 
-WIDTH, EXAMPLES = 100, 400
+WIDTH, EXAMPLES, MAX_DEPTH = 100, 300, 20
 
 
 class DepthModel(traitlets.HasTraits):
@@ -34,6 +34,18 @@ class DepthModel(traitlets.HasTraits):
         self.seed = int(seed)
         self._cache = {}
 
+    def _draws(self):
+        """The input batch and one standard-normal matrix per possible layer, drawn once.
+
+        Every setting reuses the same draws (W = gain/√width · Z), so two pictures differ only by
+        the setting, and a slider move costs a few matrix products, no random numbers.
+        """
+        if not hasattr(self, "_z"):
+            rng = np.random.default_rng(self.seed)
+            self._x = rng.normal(0.0, 1.0, (WIDTH, EXAMPLES))
+            self._z = rng.normal(0.0, 1.0, (MAX_DEPTH, WIDTH, WIDTH))
+        return self._x, self._z
+
     def activations(self, depth=None, gain=None, activation=None):
         """List of (WIDTH, EXAMPLES) arrays: the input, then each layer's output (depth + 1 arrays)."""
         depth = self.depth if depth is None else int(depth)
@@ -41,14 +53,12 @@ class DepthModel(traitlets.HasTraits):
         activation = activation or self.activation
         key = (depth, round(gain, 12), activation)
         if key not in self._cache:
-            rng = np.random.default_rng(self.seed)
-            a = rng.normal(0.0, 1.0, (WIDTH, EXAMPLES))
-            out = [a]
+            x, Z = self._draws()
+            a, out = x, [x]
             f = np.tanh if activation == "tanh" else (lambda z: np.maximum(z, 0.0))
             with np.errstate(all="ignore"):
-                for _ in range(depth):
-                    W = rng.normal(0.0, gain / np.sqrt(WIDTH), (WIDTH, WIDTH))
-                    a = f(W @ a)
+                for layer in range(depth):
+                    a = f((gain / np.sqrt(WIDTH)) * (Z[layer] @ a))
                     out.append(a)
             self._cache[key] = out
         return self._cache[key]
