@@ -11,13 +11,12 @@ the gain is right: 1 for tanh (Xavier/Glorot), √2 for ReLU (He).
 Runs are cheap (a few small matrix products) and cached by setting.
 """
 
-import ipywidgets as widgets
 import numpy as np
 import traitlets
 
 from backprop.plots import COLORS, PALETTE, label, new_figure
 from backprop.widgets.base import Explorer, slider
-from backprop.widgets.training import _tag, int_slider
+from backprop.widgets.training import choice_slider, int_slider
 
 WIDTH, EXAMPLES, MAX_DEPTH = 100, 300, 20
 
@@ -127,13 +126,13 @@ def _readout(model):
 
 
 def depth_explorer(**state):
-    """Sliders for depth and weight gain, and a choice of activation; histograms of every layer."""
+    """Sliders for depth, weight gain and activation (tanh or ReLU); histograms of every layer."""
     model = DepthModel(**state)
-    act = widgets.ToggleButtons(options=["tanh", "relu"], value=model.activation, description="activation")
     sliders = [
         int_slider("depth (layers)", model.depth, 1, 20, 1, trait="depth"),
         slider("weight gain g (std = g/√width)", model.gain, -1, 1, 0.02, trait="gain", fmt=".2f", log=True),
-        _tag(act, "activation"),
+        # a two-position slider rather than buttons: same keyboard handling as the other controls
+        choice_slider("activation", model.activation, ("tanh", "relu"), trait="activation"),
     ]
     return Explorer(model, sliders, draw=_draw, readout=_readout,
                     title="A deep stack of layers: how the weight scale decides whether the signal survives")
