@@ -47,3 +47,29 @@ CASES = [
          source=("def gradient_step(x, w, b, y, lr):\n    dw, db = neuron_backward(x, w, b, y)\n"
                  "    return w - dw, b - db\n")),
 ]
+
+
+def _quiz(**wrong):
+    """The checkpoint's answers-by-code cell with the right answers except those in ``wrong``."""
+    right = {
+        "dLdw_new_w": "neuron_backward(1.5, -1.0, -0.5, 1.0)[0]",
+        "why_backprop": '"Nudging costs one extra forward pass per parameter"',
+        "shared_factors": '["2(a − y)", "σ′(z)"]',
+        "chain_order": '["dL/da = 2(a - y)", "dL/dz = dL/da * f\'(z)", "dL/dw = dL/dz * x"]',
+    }
+    right.update(wrong)
+    return "with quiz.by_code():\n" + "".join(f"    quiz.answer({q!r}, {v})\n" for q, v in right.items())
+
+
+CASES += [
+    dict(exercise="quiz_answers_01", bug="dL/dw at w = −1 with f'(z) left out", fails=["test_quiz_dLdw_new_w"],
+         says="is not right", source=_quiz(dLdw_new_w="2 * (float(sigmoid(-2.0)) - 1.0) * 1.5")),
+    dict(exercise="quiz_answers_01", bug="dL/dw with the sign flipped", fails=["test_quiz_dLdw_new_w"],
+         says="is not right", source=_quiz(dLdw_new_w="-neuron_backward(1.5, -1.0, -0.5, 1.0)[0]")),
+    dict(exercise="quiz_answers_01", bug="backprop needs no forward pass", fails=["test_quiz_why_backprop"],
+         says="is not right", source=_quiz(why_backprop='"Backpropagation does not need a forward pass"')),
+    dict(exercise="quiz_answers_01", bug="x ticked as shared", fails=["test_quiz_shared_factors"],
+         says="is not right", source=_quiz(shared_factors='["2(a − y)", "σ′(z)", "x"]')),
+    dict(exercise="quiz_answers_01", bug="chain walked forwards", fails=["test_quiz_chain_order"],
+         source=_quiz(chain_order='["dL/dw = dL/dz * x", "dL/dz = dL/da * f\'(z)", "dL/da = 2(a - y)"]')),
+]
