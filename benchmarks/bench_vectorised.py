@@ -7,6 +7,9 @@ vectorised version is one forward and one backward call on the whole batch.
 Prints the time of each and their ratio; best of ``--repeats`` runs.
 
     PYTHONPATH=. .venv/bin/python benchmarks/bench_vectorised.py [--repeats 5]
+
+On a machine shared with other jobs, OpenBLAS's threads make the batched
+times noisy (most at m = 1024); ``OPENBLAS_NUM_THREADS=1`` steadies them.
 """
 
 import argparse
