@@ -14,9 +14,9 @@ Runs are cheap (a few small matrix products) and cached by setting.
 import numpy as np
 import traitlets
 
-from backprop.plots import COLORS, PALETTE, label, new_figure
+from backprop.plots import COLORS, PALETTE, label
 from backprop.widgets.base import Explorer, slider
-from backprop.widgets.training import choice_slider, int_slider
+from backprop.widgets.training import _figure, choice_slider, int_slider
 
 WIDTH, EXAMPLES, MAX_DEPTH = 100, 300, 20
 
@@ -99,7 +99,7 @@ def _draw(model):
         vals = np.clip(np.nan_to_num(a.ravel(), nan=0.0, posinf=hi, neginf=lo), lo, hi)
         counts, _ = np.histogram(vals, bins=bins)
         rows.append(counts / max(counts.sum(), 1))
-    fig = new_figure(8.4, 3.4, dpi=80)
+    fig = _figure(8.4, 3.4, dpi=80, left=0.07, right=0.98, bottom=0.15, top=0.9, wspace=0.3)
     ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.5, 1]})
     ax1.imshow(np.sqrt(np.array(rows)), aspect="auto", origin="lower", cmap="Blues", interpolation="nearest",
                extent=(lo, hi, 0.5, len(rows) + 0.5))

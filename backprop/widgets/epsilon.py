@@ -20,8 +20,9 @@ import numpy as np
 import traitlets
 
 from backprop.gradcheck import centred_difference as _package_centred_difference
-from backprop.plots import COLORS, PALETTE, label, new_figure
+from backprop.plots import COLORS, PALETTE, label
 from backprop.widgets.base import Explorer, slider
+from backprop.widgets.training import _figure
 
 THETA = 0.5
 EXPONENTS = np.linspace(-14.0, 0.0, 85)
@@ -80,7 +81,7 @@ def _draw(model):
     # log-log axes, but without hundreds of minor ticks, so a redraw stays fast.
     curves = model.curves()
     floor = 1e-17  # an exact zero error cannot be drawn on a log scale
-    fig = new_figure(6.2, 3.6)
+    fig = _figure(6.2, 3.6, left=0.14, right=0.97, bottom=0.13, top=0.91)
     ax = fig.add_subplot()
     for color, name in zip((COLORS[0], COLORS[1]), ("float64", "float32")):
         ax.plot(EXPONENTS, np.log10(np.maximum(curves[name], floor)), color=color, lw=2, label=name)

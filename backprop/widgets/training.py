@@ -18,11 +18,21 @@ import traitlets
 
 from backprop.datasets import make_spirals
 from backprop.losses import one_hot
-from backprop.plots import COLORS, PALETTE, label, new_figure
+from backprop.plots import COLORS, PALETTE, label
 from backprop.training import init_params
 from backprop.widgets.base import Explorer, slider
 
 BATCH_SIZES = (8, 16, 32, 64, 150)  # smaller batches make runs too slow for a live redraw
+
+
+def _figure(width, height, dpi=90, **margins):
+    """A Figure with fixed margins instead of constrained layout: the layout pass costs ~40 % of a redraw."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(width, height), dpi=dpi)
+    FigureCanvasAgg(fig)
+    fig.subplots_adjust(**margins)
+    return fig
 
 
 def _tag(widget, trait):
@@ -135,7 +145,7 @@ class TrainingModel(traitlets.HasTraits):
 def _draw(model):
     run = model.run()
     base = model.run(lr=3.0, hidden=16, batch_size=16)
-    fig = new_figure(6.0, 3.3)
+    fig = _figure(6.0, 3.3, left=0.1, right=0.98, bottom=0.14, top=0.9)
     ax = fig.add_subplot()
     ax.plot(base["epoch_loss"], color=PALETTE["black"], lw=1.2, ls=":", label="lr 3, h 16, batch 16 (for comparison)")
     ax.plot(run["epoch_loss"], color=COLORS[0], lw=2.2,
