@@ -25,7 +25,8 @@ from pathlib import Path
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 # What ipywidgets / JupyterLab show when a widget cannot be displayed.
 WIDGET_ERROR_TEXTS = ("Error displaying widget", "model not found", "Error rendering", "Failed to load model class",
-                      "Could not create a view", "Could not create model", "is not registered")
+                      "Could not create a view", "Could not create model", "is not registered",
+                      "Click to show javascript error")  # the last: ipywidgets' error view (e.g. a version mismatch)
 # What the course's Explorer says when its own callback fails (backprop/widgets/base.py).
 EXPLORER_BROKEN = "Could not redraw"
 EXPLORER_TODO = "not written yet"
@@ -92,7 +93,8 @@ JS_SIGNATURE = """(el) => {
     const text = readout ? readout.innerText : Array.from(root.querySelectorAll('.jp-OutputArea-output'))
         .filter(o => !o.contains(el)).map(o => o.innerText).join('\\n');
     return {src: img ? img.getAttribute('src') || '' : '', text: text || '',
-            value: ((el.querySelector('.widget-readout') || {}).innerText || '').trim(),
+            value: ((el.querySelector('.widget-readout') || {}).innerText || '').trim()
+                   || (el.querySelector('.noUi-handle') || {getAttribute: () => ''}).getAttribute('aria-valuetext') || '',
             now: (el.querySelector('.noUi-handle') || {getAttribute: () => null}).getAttribute('aria-valuenow'),
             max: (el.querySelector('.noUi-handle') || {getAttribute: () => null}).getAttribute('aria-valuemax')};
 }"""
@@ -269,7 +271,7 @@ class NotebookSession:
                         const outs = Array.from(c.querySelectorAll('.jp-OutputArea-output'))
                             .filter(o => !o.getAttribute('data-mime-type') || o.getAttribute('data-mime-type') === '%s');
                         return outs.length >= n && outs.every(o => o.getBoundingClientRect().height > 0
-                            && (o.querySelector('.jupyter-widgets') || o.textContent.includes('Error')));
+                            && (o.querySelector('.jupyter-widgets') || /error/i.test(o.textContent)));
                     }""" % WIDGET_MIME, arg=[CELLS, i, want], timeout=TIMEOUT_WIDGET_MS, polling=100)
             except Exception:
                 pass  # described below from what the page shows
@@ -339,7 +341,7 @@ class NotebookSession:
         start = slider.evaluate(JS_SIGNATURE)
         start_bytes = slider.evaluate(JS_IMAGE_BYTES_HASH)
         handle = slider.locator(".noUi-handle").first
-        handle.focus()
+        handle.focus(timeout=TIMEOUT_WIDGET_MS)
         near_max = (start["now"] is not None and start["max"] is not None
                     and float(start["now"]) >= float(start["max"]) - 1e-9)
         key = "ArrowLeft" if near_max else "ArrowRight"
@@ -375,7 +377,18 @@ class NotebookSession:
         problems, moves = [], []
         n = self.sliders().count()
         for k in range(n):
-            m = self.move_slider(self.sliders().nth(k), presses=presses)
+            sl = self.sliders().nth(k)
+            try:
+                m = self.move_slider(sl, presses=presses)
+            except Exception as exc:  # say which slider and what the page did, instead of a bare timeout
+                first = str(exc).strip().splitlines()[0][:300]
+                try:
+                    where, name = self._cell_of(sl), self.slider_name(sl)
+                except Exception:
+                    where, name = None, f"number {k + 1}"
+                problems.append(Problem(self.label, where, f"slider {name!r} could not be moved with the "
+                                        f"keyboard: {first}"))
+                continue
             moves.append(m)
             if m.before == m.after:
                 problems.append(Problem(self.label, m.cell, f"slider {m.slider!r} did not move with the arrow keys "
@@ -406,9 +419,12 @@ def check_texts(session):
     return problems
 
 
-def check_notebook(session, allowed_errors=(), allow_todo=False, presses=3):
-    """Open, Run All, save, then check cells, widgets and sliders. Returns (problems, slider moves)."""
-    session.open()
+def check_notebook(session, allowed_errors=(), allow_todo=False, presses=3, url=None):
+    """Open (``url``: how; default /lab/tree/<path>), Run All, save, then check cells, widgets and sliders.
+
+    Returns (problems, slider moves).
+    """
+    session.open(url)
     session.run_all()
     saved = session.save()
     problems = session.check_cells(saved, allowed_errors)
