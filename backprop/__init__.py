@@ -8,7 +8,10 @@ One small module per concept:
 - ``checks``: compare a learner's answer with what is expected and explain the mistake.
 - ``widgets``: interactive explorers, each a traitlets model apart from its view.
 - ``plots``: a colour-blind-safe palette and shared plotting helpers.
-- ``datasets``: small datasets made in code or shipped with the package.
+- ``datasets``: small datasets made in code (spirals, blobs) or shipped (8×8 digits).
+- ``training``: starting parameters, accuracy and a progress bar for training loops.
+- ``shapes``: the shape of every layer, as a table.
+- ``graphplot``: draw a scalar computational graph with each node's value and gradient.
 - ``quiz``: question widgets whose answers are saved beside the notebook.
 
 This package never holds the answers to graded exercises: the reference
