@@ -443,3 +443,65 @@ def report(problems, screenshot=None, console=()):
     if screenshot:
         lines.append(f"screenshot: {screenshot}")
     return "\n".join(lines)
+
+
+# ---- quiz: ordering questions (backprop/quiz/order.js) ----------------------------------------------------------
+
+def order_items(page, qid):
+    return page.eval_on_selector_all(f".bp-quiz-q-{qid} .bp-order-item", "els => els.map(e => e.dataset.item)")
+
+
+def drag_into_order(page, qid, target, timeout=TIMEOUT_WIDGET_MS):
+    """Put the items of ordering question ``qid`` into ``target`` order with real mouse drags.
+
+    Selection sort: the item that belongs at position i is dragged onto the item now at i
+    (the widget inserts a dropped item at the target's position). Each drag is HTML5 drag
+    and drop driven by the mouse (Playwright's drag_and_drop: press, move, release).
+    Returns the number of drags; raises AssertionError if a drag does not move the item.
+    """
+    drags = 0
+    items = f".bp-quiz-q-{qid} .bp-order-item"
+    for i, want in enumerate(target):
+        cur = order_items(page, qid)
+        j = cur.index(want)
+        if j == i:
+            continue
+        page.locator(items).nth(j).scroll_into_view_if_needed()
+        page.drag_and_drop(f"{items} >> nth={j}", f"{items} >> nth={i}")
+        drags += 1
+        try:
+            page.wait_for_function("([sel, i, want]) => { const e = document.querySelectorAll(sel)[i];"
+                                   " return e && e.dataset.item === want; }", arg=[items, i, want],
+                                   timeout=timeout, polling=50)
+        except Exception:
+            raise AssertionError(f"question {qid}: dragging {want!r} from position {j + 1} onto position {i + 1} "
+                                 f"with the mouse did not move it; the order is {order_items(page, qid)}")
+    return drags
+
+
+def check_question(page, qid, timeout=TIMEOUT_WIDGET_MS):
+    """Press the question's Check button; wait for the verdict (✓/✗) and for the kernel to go idle."""
+    before = page.locator(f".bp-quiz-q-{qid} .bp-quiz-result").first.inner_text()
+    page.click(f".bp-quiz-q-{qid} .bp-quiz-check")
+    page.wait_for_function(
+        """([qid, before, ind]) => {
+            const r = document.querySelector('.bp-quiz-q-' + qid + ' .bp-quiz-result');
+            const items = document.querySelectorAll('.bp-quiz-q-' + qid + ' .bp-order-item');
+            const marked = Array.from(items).every(e => e.classList.contains('bp-right')
+                                                        || e.classList.contains('bp-wrong'));
+            const k = document.querySelector(ind);
+            return r && /^\\s*[✓✗]/.test(r.innerText) && marked && k && k.getAttribute('data-status') === 'idle';
+        }""", arg=[qid, before, INDICATOR], timeout=timeout, polling=50)
+    return question_state(page, qid)
+
+
+def question_state(page, qid):
+    return page.evaluate("""(qid) => {
+        const root = document.querySelector('.bp-quiz-q-' + qid);
+        const items = Array.from(root.querySelectorAll('.bp-order-item'));
+        return {items: items.map(e => e.dataset.item),
+                marks: items.map(e => e.classList.contains('bp-right') ? 'right'
+                                    : e.classList.contains('bp-wrong') ? 'wrong' : ''),
+                result: ((root.querySelector('.bp-quiz-result') || {}).innerText || '').trim(),
+                draggable: items.every(e => e.getAttribute('draggable') === 'true')};
+    }""", qid)
