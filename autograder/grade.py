@@ -144,10 +144,6 @@ def grade_notebook(task):
     src_folder = Path(task["folder"])
     work = Path(task["work"])
     nb = nbformat.read(str(src_folder / f"{lesson.id}.ipynb"), as_version=4)
-    findings = integrity.check(nb, lesson)
-    zeroed = integrity.zeroed_tests(nb, lesson, findings.reference_cells)
-    answers = {grade_id(c): c.source for c in nb.cells if grade_id(c) in lesson.answers and c.cell_type == "code"}
-
     # nbgrader's layout: autograded/LEARNER/LESSON, the learner's files plus the lesson's own data files
     if work.exists():
         shutil.rmtree(work)
@@ -160,6 +156,28 @@ def grade_notebook(task):
                 fnmatch.fnmatch(part, pat) for part in rel.parts for pat in IGNORE):
             (work / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(p, work / rel)
+    # the kernel boots while the notebook is checked and sanitised
+    km = sandbox.kernel_manager(work, lesson.answer_names, task["memory"], task["output_limit"], root)
+    try:
+        return _grade_with(task, lesson, nb, work, km, t0)
+    finally:
+        sandbox.shutdown(km)
+
+
+def _grade_with(task, lesson, nb, work, km, t0):
+    import nbformat
+    from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells,
+                                        OverwriteKernelspec)
+    from nbgrader.utils import determine_grade, is_grade, is_locked, is_solution
+
+    from autograder import feedback, integrity, sandbox
+    from autograder.lessons import grade_id
+
+    learner = task["learner"]
+    root = Path(task["root"])
+    findings = integrity.check(nb, lesson)
+    zeroed = integrity.zeroed_tests(nb, lesson, findings.reference_cells)
+    answers = {grade_id(c): c.source for c in nb.cells if grade_id(c) in lesson.answers and c.cell_type == "code"}
 
     # nbgrader's sanitising step: original tests, points and kernelspec put back
     logger = logging.getLogger("nbgrader-sanitize")
@@ -185,7 +203,7 @@ def grade_notebook(task):
     test_marks = [i for i in marks if is_grade(work_nb.cells[i])]
     executed, run_flags, stopped_at, seconds = sandbox.run(
         work_nb, work, marks=marks, tests=test_marks, answer_names=lesson.answer_names, timeout=task["timeout"], memory=task["memory"],
-        output_limit=task["output_limit"], root=root)
+        output_limit=task["output_limit"], root=root, km=km)
 
     limits = {"timeout": task["timeout"], "memory": task["memory"]}
     tests = {}
@@ -354,30 +372,37 @@ def _run_pool(tasks, jobs, opts, out, db_url, lessons, results, limits, summary)
 
     bar = tqdm(total=len(tasks), unit="notebook", desc="grading", disable=not opts.progress, dynamic_ncols=True,
                file=sys.stderr)
-    failures = []
-    if jobs <= 1:
-        for t in tasks:
-            res = _safe_grade(t)
-            _store(res, out, db_url, lessons, limits)
-            results[(res["learner"], res["lesson"])] = res
-            summary.graded += 1
-            summary.graded_now.append((res["learner"], res["lesson"]))
-            bar.update(1)
-    else:
+
+    def done(res):
+        _store(res, out, db_url, lessons, limits)
+        results[(res["learner"], res["lesson"])] = res
+        summary.graded += 1
+        summary.graded_now.append((res["learner"], res["lesson"]))
+        bar.set_postfix_str(f"{res['learner'][:20]} {res['lesson'][:14]}", refresh=False)
+        bar.update(1)
+
+    todo = list(tasks)
+    if jobs > 1 and len(todo) > 1:
         import multiprocessing as mp
-        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=mp.get_context("spawn"),
-                                 initializer=_quiet_worker) as pool:
-            futures = {pool.submit(_safe_grade, t): t for t in tasks}
-            for fut in as_completed(futures):
-                res = fut.result()
-                _store(res, out, db_url, lessons, limits)
-                results[(res["learner"], res["lesson"])] = res
-                summary.graded += 1
-                summary.graded_now.append((res["learner"], res["lesson"]))
-                bar.set_postfix_str(f"{res['learner'][:20]} {res['lesson'][:14]}", refresh=False)
-                bar.update(1)
+        from concurrent.futures.process import BrokenProcessPool
+        for _attempt in range(3):   # a worker process that dies (not a kernel: the worker) costs a new pool
+            finished = set()
+            try:
+                with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=mp.get_context("spawn"),
+                                         initializer=_quiet_worker) as pool:
+                    futures = {pool.submit(_safe_grade, t): i for i, t in enumerate(todo)}
+                    for fut in as_completed(futures):
+                        done(fut.result())
+                        finished.add(futures[fut])
+                todo = []
+                break
+            except BrokenProcessPool:
+                log.warning("a grading process died; starting new ones for the %d notebooks left",
+                            len(todo) - len(finished))
+                todo = [t for i, t in enumerate(todo) if i not in finished]
+    for t in todo:   # one job, or what the pool could not finish
+        done(_safe_grade(t))
     bar.close()
-    return failures
 
 
 def _quiet_worker():

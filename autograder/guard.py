@@ -58,7 +58,8 @@ _list = list
 _FunctionType = types.FunctionType
 _BUILTIN_NAMES = frozenset(dir(builtins))
 #: names the lesson's answer cells define: locked cells may bind a placeholder, the learner's version wins
-_ANSWER_NAMES = frozenset(n for n in os.environ.pop("AUTOGRADER_ANSWER_NAMES", "").split(",") if n)
+#: (set by main() from AUTOGRADER_ANSWER_NAMES)
+_ANSWER_NAMES = frozenset()
 
 
 def _cell_binds(code):
@@ -319,6 +320,8 @@ def _make_kernel_class():
 
 
 def main(argv=None):
+    global _ANSWER_NAMES
+    _ANSWER_NAMES = frozenset(n for n in os.environ.pop("AUTOGRADER_ANSWER_NAMES", "").split(",") if n)
     argv = list(sys.argv[1:] if argv is None else argv)
     rest = []
     i = 0

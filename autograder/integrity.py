@@ -50,6 +50,8 @@ ANSWER_IN_PACKAGE = {
     "03": ["backprop.widgets.network.NetworkModel", "backprop.widgets.network._forward",
            "backprop.training.init_params"],
     "04": [],
+    "05": ["backprop.gradcheck.check_gradients", "backprop.gradcheck.GradCheckReport"],
+    "06": ["backprop.losses.softmax"],
 }
 
 GUARDED_MODULES = ("numpy", "builtins", "math", "backprop", "IPython", "ipykernel", "nbgrader", "nbclient")
@@ -410,8 +412,19 @@ def forbidden_for(lesson):
     return sorted(b for b in bad if b not in given)
 
 
+_CONTEXT = {}
+
+
 def lesson_context(lesson):
-    """What the scan needs from the source notebook: protected names, builtins tests use, ref names."""
+    """What the scan needs from the source notebook (cached per lesson version)."""
+    key = (lesson.id, lesson.fingerprint)
+    if key not in _CONTEXT:
+        _CONTEXT[key] = _lesson_context(lesson)
+    return _CONTEXT[key]
+
+
+def _lesson_context(lesson):
+    """Protected names, builtins the tests use, names bound to the reference, aliases, forbidden functions."""
     protected, test_builtins, ref_names = {}, set(), set()
     forbidden = forbidden_for(lesson)
     for c in lesson.source_nb.cells:

@@ -59,14 +59,22 @@ class Lesson:
         return cell.source if cell is not None else ""
 
 
-_TITLE = re.compile(r"^#{1,4}\s*(Exercise[^\n]*)", re.M)
+_HEADING = re.compile(r"^#{1,4}\s+([^\n]+)", re.M)
 
 
 def _title(markdown):
-    m = _TITLE.search(markdown or "")
-    if not m:
+    """The last heading of a markdown cell, without its "(2 points)" (an exercise's or a quiz's title)."""
+    heads = _HEADING.findall(markdown or "")
+    if not heads:
         return None
-    return re.sub(r"\s*\(\d+(\.\d+)?\s*points?\)\s*$", "", m.group(1)).replace("$", "").strip()
+    title = re.sub(r"\s*\([^)]*\bpoints?\b[^)]*\)\s*$", "", heads[-1])
+    return title.replace("$", "").replace("`", "").strip()
+
+
+def _docstring(source):
+    first = (source or "").lstrip().splitlines()[0] if (source or "").strip() else ""
+    text = first.strip().strip('"').strip("'").strip()
+    return text.split(":")[0].strip() if text else None
 
 
 def load_lesson(lesson_id, root=ROOT):
@@ -94,7 +102,11 @@ def load_lesson(lesson_id, root=ROOT):
         elif is_grade(cell):
             lesson.tests[gid] = float(cell.metadata.nbgrader.get("points", 0))
             lesson.exercise_of[gid] = last_answer if (last_answer and not is_solution(cell)) else gid
-            if lesson.exercise_of[gid] == gid and last_title:
+            if "quiz" in gid:   # one quiz answer cell, several questions: each question is its own row
+                lesson.exercise_of[gid] = gid
+                q = _docstring(cell.source)
+                lesson.titles[gid] = f"{last_title} · {q}" if (q and last_title) else (q or last_title or gid)
+            elif lesson.exercise_of[gid] == gid and last_title:
                 lesson.titles[gid] = last_title
     if lesson.release_nb is not None:
         lesson.released = {grade_id(c): c for c in lesson.release_nb.cells if grade_id(c)}

@@ -113,7 +113,9 @@ class Sandbox(Execute):
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
         try:
-            with self.setup_kernel(env=self.kernel_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+            # cleanup_kc: shut the kernel down at the end even though the kernel manager was handed in
+            with self.setup_kernel(env=self.kernel_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   cleanup_kc=True):
                 for index, cell in enumerate(self.nb.cells):
                     if cell.cell_type != "code":
                         continue
@@ -164,25 +166,67 @@ def error_output(ename, evalue):
     return NotebookNode(output_type="error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
 
-def run(nb, cwd, marks=(), tests=(), answer_names=(), timeout=DEFAULT_TIMEOUT, memory=DEFAULT_MEMORY,
-        output_limit=DEFAULT_OUTPUT_LIMIT, root=ROOT):
-    """Execute ``nb`` in ``cwd``; return (executed nb, flags, index of the cell it stopped at or None, seconds).
+def kernel_manager(cwd, answer_names=(), memory=DEFAULT_MEMORY, output_limit=DEFAULT_OUTPUT_LIMIT, root=ROOT,
+                   start=True):
+    """A kernel manager for the guarded kernel; with ``start``, the kernel is already booting when it returns.
 
-    ``marks``: indices of locked cells, ``tests``: of test cells (the guard
-    restores what tests rely on before each of them); ``answer_names``: names
-    the lesson's answer cells define.
+    Starting early lets the kernel boot while the grader checks and sanitises the notebook.
     """
-    nb = nbformat.from_dict(nb)
+    from jupyter_core.utils import run_sync
     specs = GuardedSpecs()
     specs.argv = [sys.executable, "-m", "autograder.guard",
                   "--memory", str(memory), "--output-limit", str(int(output_limit)), "-f", "{connection_file}"]
     km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=specs)
+    env = kernel_env(root)
+    env["AUTOGRADER_ANSWER_NAMES"] = ",".join(sorted(answer_names))
+    km._autograder_env = env
+    if start:
+        from autograder import zygote
+        kw = dict(env=env, cwd=str(cwd), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                  extra_arguments=["--HistoryManager.hist_file=:memory:"])
+        if zygote.enabled():
+            import uuid
+            km.kernel_id = str(uuid.uuid4())
+            km.provisioner = zygote.ForkProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
+            try:
+                run_sync(km.start_kernel)(**kw)
+                return km
+            except Exception:   # no zygote: start the kernel the ordinary way
+                km.provisioner = None
+        run_sync(km.start_kernel)(**kw)
+    return km
+
+
+def shutdown(km):
+    """Stop a kernel that was started but will not be used (something failed before running it)."""
+    from jupyter_core.utils import run_sync
+    try:
+        if km.has_kernel:
+            run_sync(km.shutdown_kernel)(now=True)
+    except Exception:
+        pass
+
+
+def run(nb, cwd, marks=(), tests=(), answer_names=(), timeout=DEFAULT_TIMEOUT, memory=DEFAULT_MEMORY,
+        output_limit=DEFAULT_OUTPUT_LIMIT, root=ROOT, km=None):
+    """Execute ``nb`` in ``cwd``; return (executed nb, flags, index of the cell it stopped at or None, seconds).
+
+    ``marks``: indices of locked cells, ``tests``: of test cells (the guard
+    restores what tests rely on before each of them); ``answer_names``: names
+    the lesson's answer cells define. ``km``: a kernel manager from
+    :func:`kernel_manager` (started early), else one is made here.
+    """
+    nb = nbformat.from_dict(nb)
+    if km is None:
+        km = kernel_manager(cwd, answer_names, memory, output_limit, root, start=False)
     box = Sandbox(marks=marks, tests=tests, output_limit=output_limit, timeout=int(timeout), startup_timeout=60,
                   shutdown_kernel="immediate", iopub_timeout=5, raise_on_iopub_timeout=False)
-    box.kernel_env = kernel_env(root)
-    box.kernel_env["AUTOGRADER_ANSWER_NAMES"] = ",".join(sorted(answer_names))
+    box.kernel_env = km._autograder_env
     t0 = time.perf_counter()
-    nb, _ = box.preprocess(nb, {"metadata": {"path": str(cwd)}}, km=km)
+    try:
+        nb, _ = box.preprocess(nb, {"metadata": {"path": str(cwd)}}, km=km)
+    finally:
+        shutdown(km)
     seconds = time.perf_counter() - t0
     if box.stopped_at is not None and "kernel-died" in box.flags:
         cell = nb.cells[box.stopped_at]
