@@ -332,7 +332,7 @@ class NotebookSession:
         return slider.evaluate("(el) => (Array.from(el.classList).find(c => c.startsWith('bp-slider-')) || "
                                "'bp-slider-?').slice(10)")
 
-    def move_slider(self, slider, presses=3):
+    def move_slider(self, slider, presses=3, timeout=TIMEOUT_WIDGET_MS):
         """Focus the slider's handle, press an arrow key ``presses`` times, one redraw at a time.
 
         Returns a SliderMove; the caller decides whether no change is a failure.
@@ -342,11 +342,16 @@ class NotebookSession:
         start_bytes = slider.evaluate(JS_IMAGE_BYTES_HASH)
         handle = slider.locator(".noUi-handle").first
         handle.focus(timeout=TIMEOUT_WIDGET_MS)
-        near_max = (start["now"] is not None and start["max"] is not None
-                    and float(start["now"]) >= float(start["max"]) - 1e-9)
-        key = "ArrowLeft" if near_max else "ArrowRight"
+        key = "ArrowRight"
         prev = start
         for _ in range(presses):
+            # turn round at either end of the range (a two-option slider is at its end after one step)
+            now, lo, hi = (handle.get_attribute(a) for a in ("aria-valuenow", "aria-valuemin", "aria-valuemax"))
+            if None not in (now, lo, hi):
+                if float(now) >= float(hi) - 1e-9:
+                    key = "ArrowLeft"
+                elif float(now) <= float(lo) + 1e-9:
+                    key = "ArrowRight"
             self.page.keyboard.press(key)
             # the handle moves at once in the page; then the kernel redraws and the plot or readout changes
             try:
@@ -358,7 +363,7 @@ class NotebookSession:
                             && (s.src !== prev.src || s.text !== prev.text || s.text.includes('%s'))
                             && k && k.getAttribute('data-status') === 'idle';
                     }""" % (JS_SIGNATURE, EXPLORER_TODO), arg=[slider.element_handle(), prev, INDICATOR],
-                    timeout=TIMEOUT_WIDGET_MS, polling=50)
+                    timeout=timeout, polling=50)
             except Exception:
                 break
             prev = slider.evaluate(JS_SIGNATURE)
@@ -373,13 +378,13 @@ class NotebookSession:
                           after=end["value"], output_changed=bool(changed), changed=changed,
                           waiting=EXPLORER_TODO in start["text"] and EXPLORER_TODO in end["text"])
 
-    def check_sliders(self, presses=3, allow_todo=False):
+    def check_sliders(self, presses=3, allow_todo=False, timeout=TIMEOUT_WIDGET_MS):
         problems, moves = [], []
         n = self.sliders().count()
         for k in range(n):
             sl = self.sliders().nth(k)
             try:
-                m = self.move_slider(sl, presses=presses)
+                m = self.move_slider(sl, presses=presses, timeout=timeout)
             except Exception as exc:  # say which slider and what the page did, instead of a bare timeout
                 first = str(exc).strip().splitlines()[0][:300]
                 try:
@@ -419,7 +424,8 @@ def check_texts(session):
     return problems
 
 
-def check_notebook(session, allowed_errors=(), allow_todo=False, presses=3, url=None):
+def check_notebook(session, allowed_errors=(), allow_todo=False, presses=3, url=None,
+                   press_timeout_ms=TIMEOUT_WIDGET_MS):
     """Open (``url``: how; default /lab/tree/<path>), Run All, save, then check cells, widgets and sliders.
 
     Returns (problems, slider moves).
@@ -429,7 +435,7 @@ def check_notebook(session, allowed_errors=(), allow_todo=False, presses=3, url=
     saved = session.save()
     problems = session.check_cells(saved, allowed_errors)
     problems += session.check_widgets(saved, allow_todo=allow_todo)
-    slider_problems, moves = session.check_sliders(presses=presses, allow_todo=allow_todo)
+    slider_problems, moves = session.check_sliders(presses=presses, allow_todo=allow_todo, timeout=press_timeout_ms)
     problems += slider_problems
     if moves:
         problems += [p for p in check_texts(session) if str(p) not in {str(q) for q in problems}]

@@ -33,7 +33,9 @@ def test_checker_reports_every_broken_widget(lab, lab_page, artifacts):
     shutil.copy(FIXTURE, dest)
     session = NotebookSession(lab_page, lab, dest)
     try:
-        problems, moves = check_notebook(session)
+        # a broken slider never redraws, so each of its key presses waits out the timeout: keep it short here
+        # (the healthy slider in the same notebook redraws well within it)
+        problems, moves = check_notebook(session, press_timeout_ms=8_000)
     finally:
         session.screenshot(artifacts / "fixture-broken_widgets.png", scroll_to=".bp-slider-raises")
     text = report(problems)
