@@ -92,11 +92,20 @@ def time_slider(page, explorer, moves):
     return name, out
 
 
-def nbclient_seconds(rel):
+def nbclient_seconds(path):
+    """Run a notebook headless with nbclient, in its folder (a temporary copy: it saves quiz answers there)."""
     from nbrun import execute, load
-    path = ROOT / rel
     _, seconds = execute(load(path), path.parent, timeout=600)
     return seconds
+
+
+def _copy(rel, dest):
+    """Copy a lesson's folder (without saved answers) to ``dest``; returns True."""
+    import shutil
+    src = (ROOT / rel).parent
+    shutil.copytree(src, dest / Path(rel).parent, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("quiz_answers*.json", ".ipynb_checkpoints"))
+    return True
 
 
 def main(argv=None):
@@ -136,7 +145,7 @@ def main(argv=None):
                 context.close()
                 server.shutdown_kernels()
                 if not args.no_nbclient:
-                    nb = nbclient_seconds(rel)
+                    nb = nbclient_seconds(tmp / "nbclient" / rel) if _copy(rel, tmp / "nbclient") else None
                     row.update(nbclient_s=round(nb, 2), ratio=round(run_all / nb, 2))
                 results.append(row)
                 print(json.dumps(row), flush=True)
