@@ -209,8 +209,17 @@ class NotebookSession:
         """Ctrl+S, then wait until JupyterLab no longer marks the tab as having unsaved changes."""
         self.page.click(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt >> nth=0", position={"x": 2, "y": 2})
         self.page.keyboard.press("Escape")
+        before = self.path.stat().st_mtime_ns
         self.page.keyboard.press("Control+s")
-        self.page.wait_for_selector(".lm-TabBar-tab.jp-mod-current:not(.jp-mod-dirty)", timeout=60_000)
+        self.page.wait_for_selector("#jp-main-dock-panel .lm-TabBar-tab.jp-mod-current:not(.jp-mod-dirty)",
+                                    timeout=60_000)
+        # the tab is clean once the server has answered; the file must also be the new one
+        for _ in range(600):
+            if self.path.stat().st_mtime_ns != before:
+                break
+            self.page.wait_for_timeout(100)  # polling the file, not guessing a duration
+        else:
+            raise AssertionError(f"{self.label}: Ctrl+S did not write the notebook within 60 s")
         return json.loads(self.path.read_text())
 
     def screenshot(self, path, scroll_to=".bp-explorer"):
