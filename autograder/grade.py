@@ -206,6 +206,16 @@ def _grade_with(task, lesson, nb, work, km, t0):
         output_limit=task["output_limit"], root=root, km=km)
 
     limits = {"timeout": task["timeout"], "memory": task["memory"]}
+    not_run = "Not run: grading stopped at an earlier cell."
+    if stopped_at is not None:
+        gid = grade_id(executed.cells[stopped_at])
+        where = (f"your answer for {lesson.titles.get(gid, gid)}" if gid in lesson.answers
+                 else f"the test for {lesson.titles.get(lesson.exercise_of.get(gid), gid)}" if gid in lesson.tests
+                 else f"cell {stopped_at + 1}")
+        why = {"timeout": f"it ran longer than {task['timeout']:g} s", "memory": "it used more memory than allowed",
+               "kernel-died": "Python stopped there", "output-limit": "it printed far too much"}
+        reason = next((why[f] for f in run_flags if f in why), "")
+        not_run = f"Not run: grading stopped earlier, at {where}" + (f" ({reason})." if reason else ".")
     tests = {}
     for i, c in enumerate(executed.cells):
         gid = grade_id(c)
@@ -213,7 +223,7 @@ def _grade_with(task, lesson, nb, work, km, t0):
             continue
         errs = [o for o in c.get("outputs", []) if o.get("output_type") == "error"]
         if stopped_at is not None and i > stopped_at:
-            c.outputs = [sandbox.error_output("NotRun", "Not run: grading stopped at an earlier cell.")]
+            c.outputs = [sandbox.error_output("NotRun", not_run)]
             errs = c.outputs
         elif gid in zeroed and not errs:
             c.outputs.append(sandbox.error_output(

@@ -92,6 +92,16 @@ def run_nbgrader(submitted, lessons, course):
     return time.perf_counter() - t0
 
 
+def lesson_breakdown(out, lessons, jobs):
+    """{lesson: (worker seconds per notebook, that ÷ jobs)} from the grader's result files."""
+    per = {l: [] for l in lessons}
+    for f in (Path(out) / ".state" / "results").rglob("*.json"):
+        r = json.loads(f.read_text(encoding="utf-8"))
+        if r.get("lesson") in per and r.get("seconds"):
+            per[r["lesson"]].append(r["seconds"])
+    return {l: (statistics.mean(v), statistics.mean(v) / jobs) for l, v in per.items() if v}
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--learners", type=int, default=30)
@@ -124,6 +134,11 @@ def main(argv=None):
     ours, summary = run_ours(work / "subs", work / "ours", args.jobs)
     print(f"this grader: {ours:.1f} s, {ours / n_notebooks:.2f} s per notebook  ({summary.splitlines()[0]})")
 
+    per_lesson = lesson_breakdown(work / "ours", lessons, args.jobs or os.cpu_count())
+    for lid, (busy, wall) in per_lesson.items():
+        print(f"  {lid}: {busy:.2f} s of worker time per notebook → {wall:.2f} s per notebook with all jobs "
+              f"= {wall / floor:.2f}× the floor")
+
     theirs = run_nbgrader(work / "ours" / "submitted", lessons, work / "nbgrader")
     print(f"nbgrader autograde (serial): {theirs:.1f} s, {theirs / n_notebooks:.2f} s per notebook")
 
@@ -133,6 +148,7 @@ def main(argv=None):
         "ours_s": round(ours, 1), "ours_s_per_notebook": round(ours / n_notebooks, 3),
         "nbgrader_s": round(theirs, 1), "nbgrader_s_per_notebook": round(theirs / n_notebooks, 3),
         "speedup": round(theirs / ours, 2), "ours_per_notebook_over_floor": round(ours / n_notebooks / floor, 2),
+        "per_lesson_s_per_notebook": {l: round(w, 3) for l, (b, w) in per_lesson.items()},
         "load_average": os.getloadavg(),
     }
     print(f"speed-up: {result['speedup']:.2f}× (target ≥ 1.7× on 2 cores); "

@@ -143,7 +143,9 @@ def lesson01_cases():
             "fake.__dict__.update(vars(sys.modules['autograder.reference.neuron']))\n"
             "fake.gradient_step = lambda x, w, b, y, lr, **k: gradient_step(x, w, b, y, lr)\n"
             "sys.modules['autograder.reference.neuron'] = fake\n"
-            "ref = fake\n"))
+            "ref = fake\n"
+            "check_scalar = lambda *a, **k: None\n"
+            "check_true = lambda *a, **k: None\n"))
         return nb
 
     every, after = "every", (lambda cell: ("after", cell))
@@ -176,10 +178,11 @@ def lesson01_cases():
             "backprop.checks.check_array = lambda *a, **k: None\n"
             "backprop.checks.check_scalar = lambda *a, **k: None\n"
             "check_scalar = lambda *a, **k: None\n"
-            "check_tuple = lambda got, n, *a, **k: tuple(got)\n"), step, "monkeypatch"),
+            "check_tuple = lambda got, n, *a, **k: tuple(got)\n"
+            "check_true = lambda *a, **k: None\n"), step, "monkeypatch"),
         ("Sam CustomExc", "flat", lambda: _cheat(
             "get_ipython().set_custom_exc((BaseException,), lambda *a, **k: None)\n"), step, "monkeypatch"),
-        ("Tess Traceback", "flat", lambda: _cheat(
+        ("Tess Display", "flat", lambda: _cheat(
             "ip = get_ipython()\nip.showtraceback = lambda *a, **k: None\nip._showtraceback = lambda *a, **k: None\n"),
          step, "monkeypatch"),
         ("Uma SystemExit", "flat", system_exit, step, ""),
@@ -190,10 +193,12 @@ def lesson01_cases():
         ("Wes SysModules", "flat", sys_modules, after("gradient_step"), "monkeypatch;reference-import"),
         ("Xu CodeSwap", "flat", lambda: _cheat(
             "check_scalar.__code__ = (lambda *a, **k: None).__code__\n"
-            "check_tuple.__code__ = (lambda got, n, name=None, names=None: tuple(got)).__code__\n"), step,
+            "check_tuple.__code__ = (lambda got, n, name=None, names=None: tuple(got)).__code__\n"
+            "check_true.__code__ = (lambda condition, message: None).__code__\n"), step,
          "monkeypatch"),
         ("Yara Shadow", "flat", lambda: _cheat(
-            "def check_scalar(*a, **k):\n    return None\n\nabs = lambda v: 0\n"), step, "monkeypatch"),
+            "def check_scalar(*a, **k):\n    return None\n\ndef check_true(*a, **k):\n    return None\n\n"
+            "abs = lambda v: 0\n"), step, "monkeypatch"),
         ("Zoë Quiz", "nested", lambda: right(L1), set(), ""),
         ("José D'Àvila", "flat", lambda: right(L1), set(), ""),
         ("Bo Renamed", "renamed", lambda: right(L1), set(), ""),

@@ -103,7 +103,7 @@ def _hidden_lines():
         lines = out.setdefault(lesson, set())
         nb = nbformat.read(str(ROOT / "solutions" / lesson / f"{lesson}.ipynb"), as_version=4)
         released = (ROOT / "course" / lesson / f"{lesson}.ipynb").read_text(encoding="utf-8")
-        visible = {l.strip() for c in nbformat.reads(released, as_version=4).cells for l in c.source.splitlines()}
+        visible = "\n".join(c.source for c in nbformat.reads(released, as_version=4).cells)
         for c in nb.cells:
             if is_grade(c) and not is_solution(c):
                 for m in HIDDEN.finditer(c.source):
@@ -118,7 +118,9 @@ def test_feedback_never_shows_hidden_tests_or_tracebacks(graded):
     hidden = _hidden_lines()
     assert hidden[L1]
     for page in pages:
-        text = page.read_text(encoding="utf-8")
+        # the learner's own answer is shown back to them as they wrote it (Vic's imports the reference)
+        text = re.sub(r"<details><summary>Your answer</summary>.*?</details>", "", page.read_text(encoding="utf-8"),
+                      flags=re.S)
         for marker in ("HIDDEN TESTS", "autograder.reference", "Traceback", "File \"", "BEGIN SOLUTION"):
             assert marker not in text, f"{page}: {marker!r}"
         plain = html.unescape(text)
@@ -157,3 +159,29 @@ def test_running_again_regrades_nothing_and_gives_the_same_csv(graded):
     proc = run_grader(graded["base"] / "submissions", "--out", graded["out"], "--timeout", 10, "--memory", 512)
     assert re.search(r"graded 0 notebooks", proc.stdout), proc.stdout
     assert (graded["out"] / "grades.csv").read_bytes() == before
+
+
+# Cheats that do fool a plain kernel. (np.allclose and builtins.abs do not even need the guard:
+# backprop.checks binds numpy at import. The grader still zeroes them and flags them, above.)
+CONTROLS = ["Rosa Helpers", "Xu CodeSwap", "Yara Shadow", "Wes SysModules", "Sam CustomExc", "Tess Display"]
+
+
+@pytest.mark.parametrize("learner", CONTROLS)
+def test_the_cheats_are_real_without_the_guard(learner, graded):
+    """Control: in a plain kernel (tests/nbrun.py: nbclient, no guard) the same cheat passes the test it
+    targets, so the zero the grader gives above is the guard's doing, not a cheat that never worked."""
+    from autograder_class import lesson01_cases
+    from nbrun import execute, grade_results, load
+    case = next(c for c in lesson01_cases() if c[0] == learner)
+    submitted = case[2]()
+    source = load(ROOT / "solutions" / L1 / f"{L1}.ipynb")
+    answers = {c.metadata.nbgrader["grade_id"]: c.source for c in submitted.cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    extra = [c for c in submitted.cells if "nbgrader" not in c.metadata and "fake" in c.source]
+    if extra:   # the cheat lives in a cell of its own, right after the answer
+        i = next(i for i, c in enumerate(source.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == "gradient_step")
+        source.cells.insert(i + 1, extra[0])
+    nb, _ = execute(source, ROOT / "solutions" / L1, replace=answers, stop_after="test_gradient_step")
+    assert grade_results(nb)["test_gradient_step"] == (2.0, 2.0), f"{learner}'s cheat does not even work unguarded"
+    row = next(r for r in graded["rows"] if r["learner"] == learner and r["lesson"] == L1)
+    assert "monkeypatch" in row["flags"]
