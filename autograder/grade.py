@@ -380,8 +380,8 @@ def _store(res, out, db_url, lessons, limits):
 def _run_pool(tasks, jobs, opts, out, db_url, lessons, results, limits, summary):
     from tqdm import tqdm
 
-    bar = tqdm(total=len(tasks), unit="notebook", desc="grading", disable=not opts.progress, dynamic_ncols=True,
-               file=sys.stderr)
+    bar = tqdm(total=len(tasks), unit="notebook", desc="grading", disable=not opts.progress, file=sys.stderr,
+               ncols=min(shutil.get_terminal_size((100, 20)).columns, 120))
 
     def done(res):
         _store(res, out, db_url, lessons, limits)
