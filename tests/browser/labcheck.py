@@ -325,7 +325,12 @@ class NotebookSession:
                     problems.append(Problem(self.label, i, f"explorer {j}: its plot image does not show "
                                             f"({'no image data' if not src else 'the image does not decode'})"))
             if not facts["readout"]:
-                problems.append(Problem(self.label, i, f"explorer {j}: its readout is empty"))
+                try:  # the readout's HTML may still be arriving from the kernel: wait on it, not a sleep
+                    self.page.wait_for_function(
+                        "(ex) => ((ex.querySelector('.bp-readout') || {}).innerText || '').trim().length > 0",
+                        arg=ex.element_handle(), timeout=TIMEOUT_WIDGET_MS, polling=100)
+                except Exception:
+                    problems.append(Problem(self.label, i, f"explorer {j}: its readout is empty"))
             if not facts["sliders"]:
                 problems.append(Problem(self.label, i, f"explorer {j}: has no slider"))
         return problems
