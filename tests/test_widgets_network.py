@@ -21,7 +21,7 @@ def _ref_backward(y, cache, params):
 
 
 def test_model_numbers_follow_the_sliders_and_match_the_reference():
-    model = NetworkModel()
+    model = NetworkModel(forward=ref.forward)
     y_hat0, L0, g0 = model.predict(), model.loss, model.grads()
     assert y_hat0.shape == (3, 1) and abs(y_hat0.sum() - 1) < 1e-12
     ref_yhat, _ = ref.forward(model.x, model.params())
@@ -37,7 +37,7 @@ def test_model_numbers_follow_the_sliders_and_match_the_reference():
 
 
 def test_finite_difference_gradients_match_the_reference_backward():
-    model = NetworkModel(W1_00=0.3, W1_11=-1.2, W2_21=0.8)
+    model = NetworkModel(forward=ref.forward, W1_00=0.3, W1_11=-1.2, W2_21=0.8)
     num = model.numeric_grads()
     params = model.params()
     _, cache = ref.forward(model.x, params)
@@ -99,3 +99,13 @@ def test_show_shapes_marks_a_transposed_gradient():
     with redirect_stdout(io.StringIO()) as out:
         assert show_shapes(x, params, cache, grads) == 1
     assert "✗ should be (3, 5)" in out.getvalue()
+
+
+def test_the_package_holds_no_forward_pass_and_waits_for_the_learners():
+    import backprop.widgets.network as network_module
+    assert not hasattr(network_module, "_forward")
+
+    def todo(x, params):
+        raise NotImplementedError()
+    ex = network_explorer(forward=todo)
+    assert "not written yet" in ex.text.value

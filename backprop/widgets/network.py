@@ -8,14 +8,15 @@ of the loss with respect to each slider weight.
 
 Where the numbers come from:
 
-- the forward pass: the learner's ``forward(x, params) -> (y_hat, cache)``
-  when one is given, else the package's own softmax and sigmoid;
+- the forward pass: always the learner's ``forward(x, params) -> (y_hat, cache)``
+  (the forward pass is a graded exercise of lesson 03, so the package has none);
 - the gradients: the learner's ``backward(y, cache, params) -> {"dW1": …}``
   when one is given, else centred finite differences of the loss
   (``backprop.gradcheck``). The finite differences are always available as
   ``numeric_grads()`` so the view can show both side by side.
 
-This module never contains a backward pass: that is the learner's job.
+This module never contains a forward or backward pass: that is the learner's job.
+Until the learner's ``forward`` is written, the explorer says so instead of drawing.
 """
 
 import html
@@ -23,9 +24,7 @@ import html
 import numpy as np
 import traitlets
 
-from backprop.activations import sigmoid
 from backprop.gradcheck import numerical_gradient
-from backprop.losses import softmax
 from backprop.plots import PALETTE, label, new_figure
 from backprop.shapes import make_params
 from backprop.widgets.base import Explorer, slider
@@ -39,14 +38,6 @@ def tiny_params(d=2, h=3, k=3, seed=3, scale=1.0):
     return make_params(d, h, k, seed=seed, scale=scale)
 
 
-def _forward(x, params):
-    z1 = params["W1"] @ x + params["b1"]
-    a1 = sigmoid(z1)
-    z2 = params["W2"] @ a1 + params["b2"]
-    y_hat = softmax(z2)
-    return y_hat, {"x": x, "z1": z1, "a1": a1, "z2": z2, "y_hat": y_hat}
-
-
 class NetworkModel(traitlets.HasTraits):
     """A tiny network on one example; three of its weights are traits."""
 
@@ -55,7 +46,7 @@ class NetworkModel(traitlets.HasTraits):
     W2_21 = traitlets.Float()
     target = traitlets.Int(2)  # the true class of the example
 
-    def __init__(self, forward=None, backward=None, x=(1.0, -0.5), seed=3, **kwargs):
+    def __init__(self, forward, backward=None, x=(1.0, -0.5), seed=3, **kwargs):
         base = tiny_params(seed=seed)
         self.base = base
         start = {t: float(base[p][i, j]) for t, (p, i, j) in SLIDER_WEIGHTS.items()}
@@ -80,8 +71,7 @@ class NetworkModel(traitlets.HasTraits):
         return p
 
     def _run_forward(self, params):
-        f = self.forward_fn or _forward
-        return f(self.x, params)
+        return self.forward_fn(self.x, params)
 
     def predict(self):
         """y_hat (k, 1) at the current weights."""
@@ -156,7 +146,7 @@ def _readout(model):
     return "".join(rows)
 
 
-def network_explorer(forward=None, backward=None, **state):
+def network_explorer(forward, backward=None, **state):
     """Sliders on W1[0,0], W1[1,1] and W2[2,1] that redraw ŷ, the loss and those weights' gradients."""
     model = NetworkModel(forward=forward, backward=backward, **state)
     sliders = [slider(f"{name}[{i},{j}]", getattr(model, t), -4, 4, 0.05, trait=t)
