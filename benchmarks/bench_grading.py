@@ -16,7 +16,7 @@
 
 Prints wall-clock seconds, seconds per notebook, the speed-up (nbgrader ÷
 this grader) and this grader's seconds per notebook ÷ the kernel floor, and
-writes them to benchmarks/results/bench_grading.json. Run it on a quiet
+writes them to artifacts/bench_grading.json (git-ignored). Run it on a quiet
 machine: both sides are measured in the same run, so their ratio is what to
 read when the machine is shared.
 """
@@ -153,7 +153,7 @@ def main(argv=None):
     }
     print(f"speed-up: {result['speedup']:.2f}× (target ≥ 1.7× on 2 cores); "
           f"seconds per notebook ÷ kernel floor: {result['ours_per_notebook_over_floor']:.2f} (target ≤ 1.3)")
-    out = ROOT / "benchmarks" / "results"
+    out = ROOT / "artifacts"
     out.mkdir(exist_ok=True)
     (out / "bench_grading.json").write_text(json.dumps(result, indent=1) + "\n")
     if not args.keep:
