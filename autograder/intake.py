@@ -181,6 +181,11 @@ def _intake(base, out, lessons, notes, label):
     for entry in sorted(root.iterdir(), key=lambda p: p.name):
         if _junk(entry):
             continue
+        try:
+            if entry.resolve() == out.resolve():   # OUT inside SUBMISSIONS: not a learner
+                continue
+        except OSError:
+            pass
         if not entry.is_dir():
             notes.append(f"ignored {entry.name!r}: a file outside any learner's folder")
             continue

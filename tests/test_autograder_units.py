@@ -67,6 +67,15 @@ def test_unreadable_missing_renamed_and_unknown_files(tmp_path):
     assert any("homework.ipynb" in n for n in notes) and any("stray.txt" in n for n in notes)
 
 
+def test_an_output_folder_inside_the_submissions_is_not_a_learner(tmp_path):
+    s = tmp_path / "subs"
+    (s / "Ann").mkdir(parents=True)
+    (s / "Ann" / f"{L1}.ipynb").write_bytes(_nb_bytes())
+    learners, subs, notes = intake(s, s / "graded", [L1])
+    learners, subs, notes = intake(s, s / "graded", [L1])   # the second run sees graded/ inside subs/
+    assert learners == ["Ann"]
+
+
 def test_not_a_zip_is_an_intake_error(tmp_path):
     bad = tmp_path / "class.zip"
     bad.write_text("nope")
