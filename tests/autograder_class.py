@@ -151,7 +151,7 @@ def lesson01_cases():
         return nb
 
     every, after = "every", (lambda cell: ("after", cell))
-    step = {"test_gradient_step"}
+    step = broken_by(L1, "gradient_step")
     cases = [
         ("Ana María López", "nested", lambda: right(L1), set(), ""),
         ("Blank Bernard", "flat", lambda: blank(L1), every, ""),
@@ -159,8 +159,8 @@ def lesson01_cases():
          step, ""),
         ("Dmitri Backward", "nested",
          lambda: right(L1, neuron_backward=wrong(L1, "neuron_backward", "activation derivative dropped")),
-         # the quiz's first answer is computed with the learner's own neuron_backward
-         {"test_neuron_backward", "test_gradient_step", "test_quiz_dLdw_new_w"}, ""),
+         # gradient_step and the quiz's first answer use the learner's own neuron_backward
+         broken_by(L1, "neuron_backward"), ""),
         ("Fiona Unreadable", "flat", None, every, "unreadable"),
         ("Gus Loop", "flat", loop, after("gradient_step"), "timeout"),
         ("Hana Hog", "flat", hog, after("neuron_backward"), "memory"),
@@ -206,6 +206,52 @@ def lesson01_cases():
         ("Bo Renamed", "renamed", lambda: right(L1), set(), ""),
     ]
     return cases
+
+
+def _names(source):
+    import ast
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set(), set()
+    loads = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    defs = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    return loads, defs
+
+
+def broken_by(lesson, exercise):
+    """Tests that fail when ``exercise``'s answer is wrong: its own tests, and every test whose answer
+    (or quiz answer) uses a broken function, transitively. Read from the solution notebook."""
+    import ast
+    src = nbformat.read(str(ROOT / "solutions" / lesson / f"{lesson}.ipynb"), as_version=4)
+    from autograder.lessons import load_lesson
+    les = load_lesson(lesson)
+    answers = solution_sources(lesson)
+    broken = set(_names(answers[exercise])[1])
+    bad_ex = {exercise}
+    changed = True
+    while changed:
+        changed = False
+        for ex, code in answers.items():
+            loads, defs = _names(code)
+            if ex not in bad_ex and defs and loads & broken:
+                bad_ex.add(ex)
+                broken |= defs
+                changed = True
+    fails = {t for t, ex in les.exercise_of.items() if ex in bad_ex}
+    tests = {gid(c): c.source for c in src.cells if is_grade(c) and not is_solution(c)}
+    for code in answers.values():   # quiz answers computed with a broken function
+        try:
+            tree = ast.parse(code)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "answer" and len(node.args) == 2 \
+                    and isinstance(node.args[0], ast.Constant):
+                used = {n.id for n in ast.walk(node.args[1]) if isinstance(n, ast.Name)}
+                if used & broken:
+                    fails |= {t for t, code_t in tests.items() if f'"{node.args[0].value}"' in code_t}
+    return fails
 
 
 def expected_score(lesson, fails):
