@@ -100,6 +100,14 @@ def lesson01_cases():
     def hog():
         return right(L1, neuron_backward=sol["neuron_backward"] + "\nhog = np.ones((40_000, 40_000))\n")
 
+    def stubborn():   # ignores the interrupt the grader sends at the timeout: the kernel is killed instead
+        return right(L1, nudge_slope=sol["nudge_slope"]
+                     + "\nimport signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass\n")
+
+    def hog_in_test():   # the memory hog runs inside the test, through the learner's function
+        return right(L1, neuron_backward="def neuron_backward(x, w, b, y):\n    big = [0.0] * (10 ** 10)\n"
+                                         "    return 0.0, 0.0\n")
+
     def exit_():
         return right(L1, local_derivatives=sol["local_derivatives"] + "\nimport os\nos._exit(3)\n")
 
@@ -165,6 +173,8 @@ def lesson01_cases():
         ("Gus Loop", "flat", loop, after("gradient_step"), "timeout"),
         ("Hana Hog", "flat", hog, after("neuron_backward"), "memory"),
         ("Ivan Exit", "flat", exit_, after("local_derivatives"), "kernel-died"),
+        ("Gwen Stubborn", "flat", stubborn, after("nudge_slope"), "timeout"),
+        ("Hiro HogInTest", "flat", hog_in_test, after("neuron_backward"), "memory"),
         ("Jae Segfault", "flat", segfault, after("nudge_slope"), "kernel-died"),
         ("Kim Flood", "flat", flood, after("local_derivatives"), "output-limit"),
         ("Lee Edited Test", "flat", test_edited, step, "tampered"),
