@@ -59,7 +59,9 @@ SYS_GUARDED = {"modules", "excepthook", "displayhook", "stdout", "stderr", "meta
                "settrace", "setprofile", "exit", "__excepthook__"}
 DISPLAY_ATTRS = {"showtraceback", "_showtraceback", "showsyntaxerror", "CustomTB", "custom_exceptions",
                  "set_custom_exc", "InteractiveTB", "SyntaxTB", "run_cell", "run_code", "run_ast_nodes",
-                 "excepthook", "_get_exc_info"}
+                 "excepthook", "_get_exc_info",
+                 # the grading kernel itself (autograder.guard)
+                 "do_execute", "execute_request"}
 INTERNALS = {"__code__", "__defaults__", "__kwdefaults__", "__globals__", "__closure__", "__dict__",
              "__builtins__", "__class__", "__bases__", "__call__", "__eq__", "__ne__", "__bool__", "__lt__",
              "__le__", "__gt__", "__ge__", "__abs__", "__float__", "__array__", "__array_ufunc__"}
@@ -319,6 +321,8 @@ class _Scanner(ast.NodeVisitor):
         if last in ("set_custom_exc",):
             self.report("monkeypatch", f"calls `{fname}` (changes how errors are shown)", node)
         if f in ("setattr", "delattr", "builtins.setattr", "builtins.delattr") or fname in ("setattr", "delattr"):
+            if len(node.args) >= 2 and _const(node.args[1]) in (DISPLAY_ATTRS | INTERNALS):
+                self.report("monkeypatch", f"calls `{ast.unparse(node)[:60]}`", node)
             if node.args:
                 target = self.origin(node.args[0])
                 if self.guarded(target) or self._is_protected_value(node.args[0]) or \

@@ -152,6 +152,8 @@ SCAN = [
     ("check_tuple.__code__ = (lambda *a: a).__code__", "monkeypatch"),
     ("def f():\n    global check_true\n    check_true = print", "monkeypatch"),
     ("import importlib, backprop.checks\nimportlib.reload(backprop.checks)", "monkeypatch"),
+    ("type(get_ipython().kernel).do_execute = lambda *a, **k: None", "monkeypatch"),
+    ("setattr(check_scalar, '__code__', print.__code__)", "monkeypatch"),
     ("import autograder.reference.neuron as r", "reference-import"),
     ("from autograder import reference", "reference-import"),
     ("m = __import__('autograder.reference.neuron')", "reference-import"),
