@@ -429,7 +429,7 @@ def lesson_context(lesson):
 
 def _lesson_context(lesson):
     """Protected names, builtins the tests use, names bound to the reference, aliases, forbidden functions."""
-    protected, test_builtins, ref_names = {}, set(), set()
+    protected, test_builtins, ref_names, test_loads = {}, set(), set(), set()
     forbidden = forbidden_for(lesson)
     for c in lesson.source_nb.cells:
         if c.cell_type != "code" or not grade_id(c):
@@ -444,6 +444,7 @@ def _lesson_context(lesson):
             except SyntaxError:
                 continue
             stored = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+            test_loads.update(n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
             for n in ast.walk(tree):
                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in BUILTIN_NAMES \
                         and n.id not in stored:
@@ -453,8 +454,10 @@ def _lesson_context(lesson):
                 protected[name] = origin
     # helpers a locked cell imports or defines may not be rebound; its plain data may be shadowed
     # (the guard puts it back before each test anyway)
-    protected = {k: v for k, v in protected.items() if v != "code" and k not in lesson.answer_names}
-    aliases = {k: v for k, v in protected.items() if v != "def"}
+    # only what the tests use: a learner may name a helper `show` even if the setup imported one
+    aliases = {k: v for k, v in protected.items() if v not in ("code", "def") and k not in lesson.answer_names}
+    protected = {k: v for k, v in protected.items() if v != "code" and k not in lesson.answer_names
+                 and k in test_loads}
     for name in ref_names:
         protected.setdefault(name, "reference")
     return protected, test_builtins, ref_names, aliases, forbidden

@@ -172,6 +172,7 @@ HARMLESS = [
     "def helper(abs_value):\n    return abs_value",
     "print(np.allclose(1.0, 1.0))",                          # using numpy is fine; rebinding it is not
     "%timeit sum([1, 2])",
+    "def show(x):\n    print(x)",                         # the setup imported a `show`, but no test uses it
 ]
 
 
