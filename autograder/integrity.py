@@ -19,7 +19,8 @@ math, sys (modules, excepthook, stdout…), the ``backprop`` helpers or IPython'
 error display (``set_custom_exc``, ``showtraceback``), function internals
 (``__code__``, ``__defaults__``), ``sys.modules`` games, ``setattr`` on those
 modules, and rebinding at top level a name that the lesson's locked cells
-import (``check_scalar = ...``) or a builtin that its tests use (``abs = ...``).
+import or define and its tests use (``check_scalar = ...``), or a builtin that
+its tests use (``abs = ...``).
 Re-importing the very same thing (``import numpy as np``) is not flagged.
 ``reference-import``: code that imports or names ``autograder`` (the
 reference solutions), uses a name the hidden tests bound to it (``ref``), or
