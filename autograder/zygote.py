@@ -147,7 +147,11 @@ class Forked:
             pass
 
     def kill(self):
-        self.send_signal(signal.SIGKILL)
+        """The kernel and whatever learner code started in its process group."""
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            self.send_signal(signal.SIGKILL)
 
     def terminate(self):
         self.send_signal(signal.SIGTERM)
