@@ -47,7 +47,9 @@ from autograder.lessons import bound_names, grade_id, transform
 ANSWER_IN_PACKAGE = {
     "01": ["backprop.losses.squared_error", "backprop.losses.squared_error_prime",
            "backprop.widgets.neuron.NeuronModel"],
-    "02": ["backprop.widgets.graph.GraphModel"],
+    "02": ["backprop.widgets.graph.GraphModel",
+           # longest-path columns, sorted, are a topological order (the lesson's exercise)
+           "backprop.graphplot.columns", "backprop.graphplot.layout"],
     "03": ["backprop.widgets.network.NetworkModel", "backprop.widgets.network._forward",
            "backprop.training.init_params"],
     "04": [],

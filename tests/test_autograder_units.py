@@ -199,3 +199,6 @@ def test_package_functions_that_are_answers_are_forbidden_unless_handed_out():
     if "04_batches_and_training" in ids:   # lesson 04's setup hands softmax out
         assert "backprop.losses.softmax" not in forbidden_for(load_lesson("04_batches_and_training"))
     assert "backprop.losses.squared_error" in forbidden_for(load_lesson(L1))
+    if "02_computational_graphs" in ids:   # a sorted longest-path layout is a topological order
+        assert "backprop.graphplot.columns" in forbidden_for(load_lesson("02_computational_graphs"))
+        assert "backprop.graphplot.draw_graph" not in forbidden_for(load_lesson("02_computational_graphs"))
