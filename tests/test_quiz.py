@@ -58,9 +58,65 @@ def test_multiple_choice_marks_every_option(tmp_path, key):
     assert m.give(half) == "wrong"
     assert m.marks == ["right" if (o in q["answer"]) == (o in half) else "wrong" for o in m.options]
     assert m.result.startswith("✗ 1 of 4 options is not right")
-    assert m.explanations == [q["explain"][o] for o in m.options]
+    # a wrong try explains only the options whose tick was wrong, not every option at once
+    wrong = [o for o, mk in zip(m.options, m.marks) if mk == "wrong"]
+    assert wrong == [q["answer"][1]]
+    assert m.explanations == [q["explain"][o] if o in wrong else "" for o in m.options]
     assert m.give([]) == "wrong"
     assert m.answer == []
+    assert m.give(list(q["answer"])) == "right"
+    assert m.explanations == [q["explain"][o] for o in m.options]  # every option explained once right
+
+
+def test_choice_notes_say_what_was_ticked_whether_that_was_right_and_what_the_option_is(tmp_path, key):
+    """The feedback lines: a box for the learner's tick, a right/wrong word on that tick, the option's status."""
+    q = key["grads_like_W1"]
+    m = _make(q, tmp_path)
+    assert m.notes() == []  # nothing before a Check
+    yes, also = q["answer"]
+    no = next(o for o in q["options"] if o not in q["answer"])
+    m.give([yes, no])  # one right tick, one wrong tick, one missing tick
+    notes = {n["option"]: n for n in m.notes()}
+    assert list(notes) == m.options
+    assert (notes[yes]["box"], notes[yes]["mark"], notes[yes]["status"]) == ("☑", "right", "right to tick it: it applies.")
+    assert (notes[no]["box"], notes[no]["mark"], notes[no]["status"]) == \
+        ("☑", "wrong", "wrong to tick it: it does not apply.")
+    assert (notes[also]["box"], notes[also]["mark"], notes[also]["status"]) == \
+        ("☐", "wrong", "wrong to leave it unticked: it applies.")
+    other = next(o for o in q["options"] if o not in q["answer"] and o != no)
+    assert (notes[other]["box"], notes[other]["status"]) == ("☐", "right to leave it unticked: it does not apply.")
+    # the ✓ / ✗ word is about the tick; the explanation is shown for the wrong ticks only
+    assert [n["option"] for n in notes.values() if n["explanation"]] == [o for o in m.options if o in (no, also)]
+    for n in notes.values():
+        assert n["status"].startswith(n["mark"])
+
+    s = _make(key["dz2"], tmp_path / "single")
+    wrong = next(o for o in key["dz2"]["options"] if o != key["dz2"]["answer"])
+    s.give(wrong)
+    assert [(n["option"], n["box"], n["mark"], n["status"]) for n in s.notes()] == \
+        [(wrong, "◉", "wrong", "wrong: your pick is not the answer.")]
+    s.give(key["dz2"]["answer"])
+    notes = s.notes()
+    assert notes[0]["option"] == key["dz2"]["answer"] and notes[0]["status"] == "right: your pick is the answer."
+    assert {n["box"] for n in notes[1:]} == {"○"} and {n["mark"] for n in notes[1:]} == {""}
+    assert all(n["explanation"] for n in notes) and len(notes) == len(s.options)
+
+
+def test_choice_feedback_html_puts_the_mark_word_beside_the_tick_not_the_explanation(tmp_path, key):
+    from backprop.quiz.views import keep_punctuation, note_html
+    q = key["grads_like_W1"]
+    m = _make(q, tmp_path)
+    m.give([])
+    row = next(n for n in m.notes() if n["mark"] == "right")
+    text = re.sub(r"<[^>]+>", "", note_html(row))
+    assert text == f"☐ {row['option']} — ✓ right to leave it unticked: it does not apply."
+    wrong = next(n for n in m.notes() if n["mark"] == "wrong")
+    h = note_html(wrong)
+    assert "bp-quiz-why" in h and "✗ wrong</span> to leave it unticked: it applies." in h
+    # a formula keeps the full stop after it on its own line (no line starting ". What is")
+    assert keep_punctuation(r"now $w = -1$. What is $a$? Say $b$ or $c$") == (
+        r"now <span class='bp-nowrap' style='white-space:nowrap'>$w = -1$.</span> What is "
+        r"<span class='bp-nowrap' style='white-space:nowrap'>$a$?</span> Say $b$ or $c$")
 
 
 def test_ordering_right_wrong_partial_and_moves(tmp_path, key):
@@ -176,13 +232,12 @@ def test_a_damaged_answers_file_is_replaced_not_fatal(tmp_path, key):
 # ------------------------------------------------- the notebook-facing API ---
 
 def _run_cells(lesson, folder):
-    """Start a quiz and show every question as the generated cells do; returns the widgets."""
+    """Start a quiz and run the lesson's question cells (grade id ``quiz_q_<id>``) as they are; returns the widgets."""
     quiz.start(lesson, salt=aq.SALT, folder=folder)
-    src = aq.cells(lesson)
-    blocks = re.split(r"^#%%.*$", src, flags=re.M)
+    nb = json.loads((ROOT / "solutions" / lesson / f"{lesson}.ipynb").read_text(encoding="utf-8"))
     ns = {"quiz": quiz}
-    return [eval(b.strip(), ns) for b in blocks[1:] if b.strip().startswith("quiz.") and "(" in b
-            and b.strip().split("(")[0] in ("quiz.single", "quiz.multiple", "quiz.order", "quiz.numeric")]
+    return [eval("".join(c["source"]).strip(), ns) for c in nb["cells"]
+            if c.get("metadata", {}).get("nbgrader", {}).get("grade_id", "").startswith("quiz_q_")]
 
 
 def test_generated_cells_show_widgets_with_the_browser_contract(tmp_path):
@@ -303,17 +358,6 @@ def test_grade_messages_never_contain_the_answer(tmp_path, key):
             assert q["answer"] not in text
         else:
             assert not any(item in text for item in q["answer"])
-
-
-def test_update_source_refreshes_only_generated_blocks():
-    fresh = aq.cells("07_try_it")
-    stale = fresh.replace("then press <b>Check</b>.\",", "OLD PROMPT\",", 1)
-    custom = "#%% md\nIntro.\n" + stale.replace("    quiz.answer(\"dz2\"", "    # my own comment\n    quiz.answer(\"dz2\"")
-    updated = aq.update_source("07_try_it", custom)
-    assert "OLD PROMPT" not in updated and "#%% md\nIntro.\n" in updated and "# my own comment" in updated
-    assert aq.update_source("07_try_it", updated) == updated
-    with pytest.raises(ValueError, match="no block for"):
-        aq.update_source("07_try_it", "#%% md\nnothing here\n")
 
 
 def test_an_unwritable_answers_file_is_said_not_hidden(tmp_path, key):

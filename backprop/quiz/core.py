@@ -1,7 +1,7 @@
 """Quiz state without a browser: hashing, the answers file, one model per kind of question.
 
 Nothing here knows the right answers. A question arrives with a *seal*: a
-small token made on the instructor side (``python -m autograder.quiz cells``)
+small token made on the instructor side (``python -m autograder.quiz update``)
 that holds salted hashes of the right answer and the explanations, scrambled.
 The models check an answer by hashing it the same way and comparing.
 
@@ -84,7 +84,7 @@ def read_seal(seal):
     try:
         return json.loads(base64.b64decode(seal.encode("ascii")).decode("utf-8"))
     except Exception:
-        raise ValueError("this question's seal is damaged: regenerate it with `python -m autograder.quiz cells`") from None
+        raise ValueError("this question's seal is damaged: regenerate it with `python -m autograder.quiz update`") from None
 
 
 def make_seal(data):
@@ -176,6 +176,8 @@ class Question(traitlets.HasTraits):
       ``result``  one line for the learner, starting with ✓ or ✗ ("" before answering);
       ``marks``   per option / position: "right", "wrong" or "" (not shown yet);
       ``explanations`` per option (choice kinds) or one item (others): HTML, "" while hidden.
+
+    Choice kinds also have ``notes()``: the feedback lines under the options (see :func:`note`).
     """
 
     kind = ""
@@ -184,6 +186,7 @@ class Question(traitlets.HasTraits):
     result = traitlets.Unicode("")
     marks = traitlets.List(traitlets.Unicode())
     explanations = traitlets.List(traitlets.Unicode())
+    shown = traitlets.Int(0)  # counts answers shown: a view redraws its feedback once per answer, on this
 
     def __init__(self, qid, prompt, seal, salt, store=None):
         super().__init__()
@@ -207,12 +210,17 @@ class Question(traitlets.HasTraits):
         token = self.seal.get("x", {}).get(tag)
         return unscramble(self.salt, self.qid, tag, token) if token else ""
 
+    def explain_for(self, answer, verdict):
+        """The explanations to show: by default the question's one explanation, once the answer is right."""
+        return [self._explain("") if verdict == "right" else ""]
+
     def _show(self, answer):
         """Set verdict, marks, result and explanations for ``answer`` (already canonical)."""
         self.answer = answer
         self.marks, verdict, self.result = self.judge(answer)
         self.explanations = self.explain_for(answer, verdict)
         self.verdict = verdict
+        self.shown += 1
 
     def give(self, value, save=True):
         """The learner answers: check the answer, show the verdict, save it at once.
@@ -279,9 +287,34 @@ class SingleChoice(Question):
         # Once right, every option's explanation; before that, only the picked one's (the rest would give it away).
         return [self._explain(o) if (verdict == "right" or o == answer) else "" for o in self.options]
 
+    def notes(self):
+        """What the feedback under the options shows, one dict per option to show (see :func:`note`).
+
+        Before an answer: nothing. While wrong: only the picked option (its explanation says why not).
+        Once right: every option, the picked one first, each with its explanation.
+        """
+        if self.answer is None:
+            return []
+        out = []
+        for i, o in enumerate(self.options):
+            picked = o == self.answer
+            if not picked and self.verdict != "right":
+                continue
+            mark = self.marks[i] if i < len(self.marks) else ""
+            if picked:
+                status = "right: your pick is the answer." if mark == "right" else "wrong: your pick is not the answer."
+            else:
+                status = "not the answer."
+            out.append(note(o, "single", picked, mark, status, self.explanations[i] if i < len(self.explanations) else ""))
+        return sorted(out, key=lambda n: not n["ticked"])
+
 
 class MultipleChoice(Question):
-    """Tick every option that applies, then Check. Each option is marked and explained after checking."""
+    """Tick every option that applies, then Check.
+
+    After a Check every option is marked: was its tick (or its absence) right? Options whose tick was
+    wrong are explained at once; the others only once the whole answer is right.
+    """
 
     kind = "multiple"
     how_to_answer = "tick the options that apply above and press Check."
@@ -313,10 +346,28 @@ class MultipleChoice(Question):
             return marks, "right", f"✓ Right: all {len(marks)} options are ticked or left as they should be."
         bad = len(marks) - n_right
         return marks, "wrong", (f"✗ {bad} of {len(marks)} options {'is' if bad == 1 else 'are'} not right yet: "
-                                "read the notes marked ✗, change your ticks and press Check again.")
+                                "read the notes marked ✗ wrong, change your ticks and press Check again.")
 
     def explain_for(self, answer, verdict):
-        return [self._explain(o) for o in self.options]
+        # Once right, every option's explanation. Before that, only the options whose tick was wrong: one
+        # wrong try must not hand out the reasoning for every option (the ✓ ones are for the learner to own).
+        return [self._explain(o) if (verdict == "right" or (i < len(self.marks) and self.marks[i] == "wrong"))
+                else "" for i, o in enumerate(self.options)]
+
+    def notes(self):
+        """One dict per option once checked (see :func:`note`): the tick given, whether it was right, and why."""
+        if self.answer is None:
+            return []
+        out = []
+        for i, o in enumerate(self.options):
+            ticked = o in self.answer
+            mark = self.marks[i] if i < len(self.marks) else ""
+            applies = (ticked and mark == "right") or (not ticked and mark == "wrong")
+            verb = "tick it" if ticked else "leave it unticked"
+            status = (f"{'right' if mark == 'right' else 'wrong'} to {verb}: "
+                      f"{'it applies' if applies else 'it does not apply'}.")
+            out.append(note(o, "multiple", ticked, mark, status, self.explanations[i] if i < len(self.explanations) else ""))
+        return out
 
 
 class Ordering(Question):
@@ -380,9 +431,6 @@ class Ordering(Question):
             finally:
                 self.observe(self._moved, names="order")
 
-    def explain_for(self, answer, verdict):
-        return [self._explain("") if verdict == "right" else ""]
-
 
 class Numeric(Question):
     """Type a number, then Check. Right when within the question's tolerance (see :func:`numeric_close`)."""
@@ -419,8 +467,18 @@ class Numeric(Question):
         if _safe_number(self.text) != answer:  # an answer given by code or restored from the file
             self.text = format(float(answer), ".12g")
 
-    def explain_for(self, answer, verdict):
-        return [self._explain("") if verdict == "right" else ""]
+
+def note(option, kind, ticked, mark, status, explanation):
+    """One line of choice feedback, as a dict the view shows and the tests read.
+
+    ``box``: the learner's choice as a glyph (☑ / ☐ ticked or not; ◉ / ○ picked or not);
+    ``mark``: "right" / "wrong" (was that choice right?) or "" (an option not picked, shown once right);
+    ``status``: the words after the mark, e.g. "right to leave it unticked: it does not apply.";
+    ``explanation``: HTML, "" while it is held back.
+    """
+    box = ("☑" if ticked else "☐") if kind == "multiple" else ("◉" if ticked else "○")
+    return {"option": option, "ticked": bool(ticked), "box": box, "mark": mark, "status": status,
+            "explanation": explanation}
 
 
 def _safe_number(text):

@@ -9,6 +9,12 @@ CSS classes (the contract the browser tests rely on):
   order | numeric) and ``bp-quiz-q-<question id>``;
 - options: ``bp-quiz-option`` (the RadioButtons widget; each Checkbox);
 - the Check button: ``bp-quiz-check``; the verdict line: ``bp-quiz-result``;
+- choice feedback (single, multiple): one ``bp-quiz-note`` per option shown, also classed
+  ``bp-right`` / ``bp-wrong`` (was the learner's choice on it right?) or neither (an option not
+  picked, shown once a single choice is right), and ``bp-quiz-ticked`` / ``bp-quiz-unticked``.
+  Inside: ``bp-quiz-box`` (☑ / ☐ ticked or not; ◉ / ○ picked or not), the option in bold,
+  ``bp-quiz-mark`` ("✓ right" / "✗ wrong") with the rest of the sentence, e.g. "✓ right to
+  leave it unticked: it does not apply.", and ``bp-quiz-why``, the explanation, only when shown;
 - the number box: ``bp-quiz-input`` (an ipywidgets Text; type into the ``<input>`` inside it);
 - ordering: each item ``bp-order-item`` (draggable="true", data-item="<item text>",
   tabindex=0), marked ``bp-right`` / ``bp-wrong`` after a Check; the result line
@@ -22,6 +28,7 @@ numbers are native radio buttons, checkboxes, a text box and buttons.
 """
 
 import html
+import re
 from pathlib import Path
 
 import anywidget
@@ -29,7 +36,29 @@ import ipywidgets as widgets
 import traitlets
 
 _HERE = Path(__file__).resolve().parent
-_MARK = {"right": "<span style='color:#009E73'>✓</span>", "wrong": "<span style='color:#D55E00'>✗</span>", "": ""}
+_COLOUR = {"right": "#009E73", "wrong": "#D55E00"}  # Okabe–Ito green and vermillion
+_GLYPH = {"right": "✓", "wrong": "✗"}
+_MATH = re.compile(r"(\$[^$]+\$)")
+_PUNCT = re.compile(r"^[.,;:!?)\]]+")
+
+
+def keep_punctuation(text):
+    """Glue each inline formula to the punctuation right after it, so a line never starts with ". What…".
+
+    MathJax typesets ``$…$`` as an inline block, and the browser may wrap between it and a following
+    full stop; a ``white-space: nowrap`` span around both stops that. Formulas are paired left to right.
+    """
+    parts = _MATH.split(text)
+    out = [parts[0]]
+    for i in range(1, len(parts), 2):
+        math, after = parts[i], parts[i + 1] if i + 1 < len(parts) else ""
+        m = _PUNCT.match(after)
+        if m:
+            out.append(f"<span class='bp-nowrap' style='white-space:nowrap'>{math}{m.group(0)}</span>"
+                       f"{after[m.end():]}")
+        else:
+            out.append(math + after)
+    return "".join(out)
 
 
 def _root(model, children):
@@ -41,7 +70,7 @@ def _root(model, children):
 
 
 def _prompt(model):
-    return widgets.HTMLMath(f"<b>Question {model.number}.</b> {model.prompt}")
+    return widgets.HTMLMath(f"<b>Question {model.number}.</b> {keep_punctuation(model.prompt)}")
 
 
 def _result(model):
@@ -51,22 +80,54 @@ def _result(model):
     return out
 
 
-def _explanations(model, labels):
-    """One HTMLMath line per option (or one for the question), shown once the model fills it."""
+def _explanations(model):
+    """The explanation of an ordering or numeric question (HTMLMath), shown once the model fills it."""
+    box = widgets.VBox()
+    box.add_class("bp-quiz-explanations")
+
+    def redraw(change=None):
+        box.children = [widgets.HTMLMath(keep_punctuation(text)) for text in model.explanations if text]
+
+    model.observe(redraw, names=["explanations"])
+    redraw()
+    return box
+
+
+def note_html(n):
+    """One choice-feedback line (a dict from ``model.notes()``) as HTML: box, option, mark, why."""
+    mark, status = n["mark"], n["status"]
+    if mark in _GLYPH and status.startswith(mark):
+        head = (f"<span class='bp-quiz-mark' style='color:{_COLOUR[mark]}; font-weight:bold'>"
+                f"{_GLYPH[mark]} {mark}</span>{html.escape(status[len(mark):])}")
+    else:
+        head = f"<span class='bp-quiz-mark'></span>{html.escape(status)}"
+    what = "ticked" if n["ticked"] else "not ticked"
+    line = (f"<span class='bp-quiz-box' title='{what}' style='font-size:1.15em'>{n['box']}</span> "
+            f"<b>{html.escape(n['option'])}</b> — {head}")
+    why = (f"<div class='bp-quiz-why' style='margin:1px 0 4px 1.7em'>{keep_punctuation(n['explanation'])}</div>"
+           if n["explanation"] else "")
+    return f"<div class='bp-quiz-line'>{line}</div>{why}"
+
+
+def _notes(model):
+    """The choice feedback: one HTMLMath per option the model's ``notes()`` shows (classes in the docstring)."""
     box = widgets.VBox()
     box.add_class("bp-quiz-explanations")
 
     def redraw(change=None):
         rows = []
-        for i, text in enumerate(model.explanations):
-            if not text:
-                continue
-            mark = _MARK.get(model.marks[i] if i < len(model.marks) else "", "")
-            head = f"{mark} <b>{html.escape(labels[i])}</b>: " if labels and labels[i] else ""
-            rows.append(widgets.HTMLMath(f"{head}{text}"))
-        box.children = rows
+        for n in model.notes():
+            w = widgets.HTMLMath(note_html(n))
+            w.add_class("bp-quiz-note")
+            w.add_class("bp-quiz-ticked" if n["ticked"] else "bp-quiz-unticked")
+            if n["mark"]:
+                w.add_class(f"bp-{n['mark']}")
+            rows.append(w)
+        old, box.children = box.children, rows
+        for w in old:
+            w.close()
 
-    model.observe(redraw, names=["explanations", "marks"])
+    model.observe(redraw, names=["shown"])
     redraw()
     return box
 
@@ -93,8 +154,7 @@ def single_view(model):
     radio.observe(picked, names="value")
     model.observe(shown, names="answer")
     shown()
-    labels = [f"{o}" for o in model.options]
-    return _root(model, [_prompt(model), radio, _result(model), _explanations(model, labels)])
+    return _root(model, [_prompt(model), radio, _result(model), _notes(model)])
 
 
 def multiple_view(model):
@@ -118,8 +178,7 @@ def multiple_view(model):
     button.on_click(check)
     model.observe(shown, names="answer")
     shown()
-    return _root(model, [_prompt(model), widgets.VBox(boxes), button, _result(model),
-                         _explanations(model, list(model.options))])
+    return _root(model, [_prompt(model), widgets.VBox(boxes), button, _result(model), _notes(model)])
 
 
 class OrderBoard(anywidget.AnyWidget):
@@ -141,7 +200,7 @@ def order_view(model):
                    traitlets.dlink((model, "marks"), (board, "marks")),
                    traitlets.dlink((model, "result"), (board, "result"))]
     board.observe(lambda ch: model.check(), names="checks")
-    return _root(model, [_prompt(model), board, _explanations(model, None)])
+    return _root(model, [_prompt(model), board, _explanations(model)])
 
 
 def numeric_view(model):
@@ -154,7 +213,7 @@ def numeric_view(model):
     button.add_class("bp-quiz-check")
     button.on_click(lambda _: model.check())
     return _root(model, [_prompt(model), widgets.HBox([box, button]), _result(model),
-                         _explanations(model, None)])
+                         _explanations(model)])
 
 
 VIEWS = {"single": single_view, "multiple": multiple_view, "order": order_view, "numeric": numeric_view}
