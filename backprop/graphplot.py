@@ -20,10 +20,13 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from backprop.plots import PALETTE, new_figure
 
-BOX_W, BOX_H = 1.5, 0.62   # node box size in data units
-COL_DX = 2.6               # distance between columns (room for the op circle)
-ROW_DY = 1.05              # distance between rows
-OP_R = 0.22                # op circle radius
+BOX_W, BOX_H = 2.1, 0.8    # node box size in data units
+COL_DX = 3.3               # distance between columns (room for the op circle)
+ROW_DY = 1.25              # distance between rows
+OP_R = 0.30                # op circle radius
+INCH = 0.55                # inches per data unit when the graph fits in MAX_WIDTH
+MAX_WIDTH = 13.0           # widest figure, inches
+FONT = 10.5                # node text, points: 13 px on screen at the explorer's 90 dpi (and at 100 % zoom)
 
 
 def nodes(root):
@@ -119,13 +122,13 @@ def draw_graph(root, ax=None, title=None, show_grad=True, highlight=()):
         # size the figure to the graph (equal aspect), at most 13 inches wide
         span_x = max(xs) - min(xs) + BOX_W + 0.6
         span_y = max(ys) - min(ys) + 2 * BOX_H
-        scale = min(0.55, 13.0 / span_x)
-        fig = new_figure(max(span_x * scale, 4.0), span_y * scale + 0.8)
+        scale = min(INCH, MAX_WIDTH / span_x)
+        fig = new_figure(max(span_x * scale, 4.0), span_y * scale + 0.9)
         ax = fig.add_subplot()
     else:
         fig = ax.figure
-        scale = 0.55
-    fs = max(5.0, 8.0 * scale / 0.55)  # text shrinks with the boxes when a long graph is squeezed
+        scale = INCH
+    fs = max(6.0, FONT * scale / INCH)  # text shrinks with the boxes only when a long graph is squeezed
     highlight = set(highlight)
 
     for v in all_nodes:
@@ -133,9 +136,9 @@ def draw_graph(root, ax=None, title=None, show_grad=True, highlight=()):
         has_op = bool(v._prev)
         target = (x - BOX_W / 2, y)
         if has_op:
-            ox = x - BOX_W / 2 - 0.55
+            ox = x - BOX_W / 2 - 0.6
             ax.add_patch(Circle((ox, y), OP_R, facecolor="white", edgecolor=PALETTE["black"], lw=1.2, zorder=3))
-            ax.text(ox, y, str(v._op), ha="center", va="center", fontsize=fs if len(str(v._op)) <= 2 else fs * 0.75,
+            ax.text(ox, y, str(v._op), ha="center", va="center", fontsize=fs if len(str(v._op)) <= 2 else fs * 0.8,
                     zorder=4)
             ax.add_patch(FancyArrowPatch((ox + OP_R, y), target, arrowstyle="-|>", mutation_scale=10,
                                          color=PALETTE["black"], lw=1.0, zorder=2))
@@ -166,13 +169,13 @@ def draw_graph(root, ax=None, title=None, show_grad=True, highlight=()):
                                     zorder=3))
         head = f"{lab}  " if lab else ""
         if show_grad:
-            ax.text(x, y + 0.13, f"{head}data {_fmt(v.data)}", ha="center", va="center", fontsize=fs, zorder=4)
+            ax.text(x, y + 0.17, f"{head}data {_fmt(v.data)}", ha="center", va="center", fontsize=fs, zorder=4)
             g = v.grad
             try:
                 gcol = PALETTE["vermillion"] if float(g) < 0 else PALETTE["blue"]
             except (TypeError, ValueError):
                 gcol = PALETTE["black"]
-            ax.text(x, y - 0.15, f"grad {_fmt(g)}", ha="center", va="center", fontsize=fs, color=gcol,
+            ax.text(x, y - 0.19, f"grad {_fmt(g)}", ha="center", va="center", fontsize=fs, color=gcol,
                     fontweight="bold", zorder=4)
         else:
             ax.text(x, y, f"{head}data {_fmt(v.data)}", ha="center", va="center", fontsize=fs, zorder=4)
@@ -184,9 +187,9 @@ def draw_graph(root, ax=None, title=None, show_grad=True, highlight=()):
     ax.set_yticks([])
     for s in ax.spines.values():
         s.set_visible(False)
-    ax.set_xlabel("forward pass →   ← gradients", fontsize=8)
+    ax.set_xlabel("forward pass →   ← gradients", fontsize=max(6.0, (FONT - 0.5) * scale / INCH))
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title, fontsize=FONT + 1)
     return fig
 
 

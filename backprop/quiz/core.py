@@ -346,7 +346,7 @@ class MultipleChoice(Question):
             return marks, "right", f"✓ Right: all {len(marks)} options are ticked or left as they should be."
         bad = len(marks) - n_right
         return marks, "wrong", (f"✗ {bad} of {len(marks)} options {'is' if bad == 1 else 'are'} not right yet: "
-                                "read the notes marked ✗ wrong, change your ticks and press Check again.")
+                                "change the ticks marked ✗ wrong and press Check again.")
 
     def explain_for(self, answer, verdict):
         # Once right, every option's explanation. Before that, only the options whose tick was wrong: one

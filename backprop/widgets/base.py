@@ -3,38 +3,153 @@
 The model (a ``traitlets.HasTraits``) holds the state and computes everything
 from it, so the maths is tested without a browser. The view is only widgets:
 sliders linked to the model's traits, a PNG image and an HTML readout that
-are redrawn whenever a trait changes. Sliders are ipywidgets sliders, which
-take focus with Tab and move with the arrow keys.
+are redrawn whenever a trait changes.
+
+Every slider sits in a row with a − and a + button that move it one step
+(:func:`step_value`), and the explorer says how to move them (``HELP``):
+ipywidgets sliders take focus with Tab or a click on the handle and move with
+the arrow keys in JupyterLab, but Notebook 7 keeps the arrow keys for itself,
+and the buttons work everywhere (Tab to one, Enter or Space to press it). All
+sliders of one explorer get the same description width, so their tracks line
+up; readout tables come from :func:`table`, numbers right-aligned in tabular
+figures so the columns do not zigzag.
 
 If drawing fails (for example, the learner's function behind it is not
 written yet) the readout says so in words instead of raising, so a demo cell
 never fails a notebook.
+
+CSS classes (the browser tests rely on them): ``bp-explorer`` (the whole
+explorer), ``bp-slider`` and ``bp-slider-<trait>`` (each slider),
+``bp-slider-row`` (a slider with its buttons), ``bp-step``, ``bp-step-minus`` /
+``bp-step-plus`` and ``bp-step-<trait>`` (the buttons), ``bp-slider-help``,
+``bp-readout``, ``bp-plot`` and ``bp-table`` (a readout table).
 """
 
 import html
+import math
+import re
 
 import ipywidgets as widgets
 
 from backprop.plots import to_png
 
+HELP = ("Keys: click a slider's handle (or Tab to it), then ← / →. "
+        "Or press its − / + buttons (they work in Notebook 7 too).")
+KEYS_TIP = "Click the handle (or Tab to it), then press ← / → to move it; or use the − / + buttons beside it"
+TRACK_PX = 300        # length of every slider's track and readout, after its description
+CHAR_PX = 7.3         # width of one description character at JupyterLab's 13 px UI font (a generous average)
+
+
+def sci(value, digits=1):
+    """``value`` in scientific notation as ipywidgets' readout_format ``.<digits>e`` shows it: 5.6e-6, 1.0e+0.
+
+    (Python's own ``e`` format pads the exponent, 5.6e-06; a slider and its readout must read the same.)
+    """
+    return re.sub(r"e([+-])0*(\d)", r"e\1\2", format(float(value), f".{int(digits)}e"))
+
 
 def slider(description, value, lo, hi, step, trait=None, fmt=".2f", log=False):
-    """A keyboard-operable float slider; ``trait`` names the model trait it drives."""
+    """A keyboard-operable float slider; ``trait`` names the model trait it drives.
+
+    ``log``: lo, hi and step are powers of ten (a FloatLogSlider).
+    """
     cls = widgets.FloatLogSlider if log else widgets.FloatSlider
     kw = dict(value=value, step=step, description=description, readout_format=fmt,
               continuous_update=True, style={"description_width": "initial"},
               layout=widgets.Layout(width="420px"))
     s = cls(min=lo, max=hi, base=10, **kw) if log else cls(min=lo, max=hi, **kw)
-    s.add_class("bp-slider")
-    s.add_class(f"bp-slider-{trait or description}")
-    s._bp_trait = trait or description
-    return s
+    return tag(s, trait or description)
+
+
+def tag(widget, trait):
+    """Give a slider the classes, trait name and key hint that ``Explorer`` and the browser tests use."""
+    widget.add_class("bp-slider")
+    widget.add_class(f"bp-slider-{trait}")
+    widget._bp_trait = trait
+    widget.tooltip = KEYS_TIP
+    return widget
+
+
+def step_value(s, direction):
+    """The value slider ``s`` takes one step up (``direction`` +1) or down (−1), kept inside its range.
+
+    Float and int sliders step by ``step`` on the grid that starts at ``min``; a log slider steps its
+    exponent; a selection slider moves to the next option.
+    """
+    d = 1 if direction > 0 else -1
+    if isinstance(s, widgets.SelectionSlider):
+        i = max(0, min(len(s.options) - 1, s.index + d))
+        return s._options_values[i]
+    if isinstance(s, widgets.FloatLogSlider):
+        e = math.log(s.value, s.base)
+        k = round((e - s.min) / s.step) + d
+        e = max(s.min, min(s.max, s.min + k * s.step))
+        return float(s.base ** round(e, 12))
+    k = round((s.value - s.min) / s.step) + d
+    v = max(s.min, min(s.max, s.min + k * s.step))
+    return int(v) if isinstance(s, widgets.IntSlider) else round(float(v), 12)
+
+
+def _button(s, direction):
+    name = s.description or s._bp_trait
+    b = widgets.Button(description="+" if direction > 0 else "−",
+                       tooltip=f"{name}: one step {'up' if direction > 0 else 'down'}",
+                       layout=widgets.Layout(width="34px", padding="0", margin="2px 2px"))
+    for cls in ("bp-step", "bp-step-plus" if direction > 0 else "bp-step-minus", f"bp-step-{s._bp_trait}"):
+        b.add_class(cls)
+
+    def press(_):
+        s.value = step_value(s, direction)
+
+    b.on_click(press)
+    return b
+
+
+def slider_row(s):
+    """A slider with its − and + buttons, in one row."""
+    row = widgets.HBox([s, _button(s, -1), _button(s, +1)],
+                       layout=widgets.Layout(align_items="center", width="auto"))
+    row.add_class("bp-slider-row")
+    return row
+
+
+def align(sliders):
+    """Give every slider the same description width (the longest description's) and track length."""
+    longest = max((len(s.description) for s in sliders), default=0)
+    width = int(math.ceil(longest * CHAR_PX)) + 12
+    for s in sliders:
+        s.style.description_width = f"{width}px"
+        s.layout.width = f"{width + TRACK_PX}px"
+    return width
+
+
+def signed(value, digits):
+    """A number with its sign always shown, the minus a true minus sign (as wide as +): "+0.500", "−1.052"."""
+    return format(float(value), f"+.{int(digits)}f").replace("-", "−")
+
+
+def table(headers, rows, align_first="left"):
+    """A readout table as HTML: a header row, then rows; every column but the first right-aligned.
+
+    Numbers are set in tabular figures, so "+0.5898" and "−1.0520" take the same width and a column's
+    digits line up. Cells are HTML (escape text yourself).
+    """
+    def cell(tag_, i, text):
+        side = align_first if i == 0 else "right"
+        return (f"<{tag_} style='text-align:{side}; padding:1px 10px 1px 0; white-space:nowrap;"
+                f"{' font-weight:bold;' if tag_ == 'th' else ''}'>{text}</{tag_}>")
+
+    head = "<tr>" + "".join(cell("th", i, h) for i, h in enumerate(headers)) + "</tr>"
+    body = "".join("<tr>" + "".join(cell("td", i, c) for i, c in enumerate(r)) + "</tr>" for r in rows)
+    return (f"<table class='bp-table' style='border-collapse:collapse; font-variant-numeric:tabular-nums;"
+            f" margin:2px 0'>{head}{body}</table>")
 
 
 class Explorer(widgets.VBox):
     """Sliders ↔ model traits, plus a redrawn figure and readout.
 
-    ``draw(model) -> Figure or None`` and ``readout(model) -> str (HTML)``.
+    ``draw(model) -> Figure or None`` and ``readout(model) -> str (HTML)``. The plot is shown at the
+    figure's own pixel size (sharp, text at the size it was set in), scaled down only to fit the page.
     """
 
     def __init__(self, model, sliders, draw=None, readout=None, title=None):
@@ -42,17 +157,22 @@ class Explorer(widgets.VBox):
         self.sliders = list(sliders)
         self._draw = draw
         self._readout = readout
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="640px"))
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
         self.image.add_class("bp-plot")
         self.text = widgets.HTML()
         self.text.add_class("bp-readout")
         self.links = [widgets.link((s, "value"), (model, s._bp_trait)) for s in self.sliders]
         names = [s._bp_trait for s in self.sliders]
         model.observe(self.redraw, names=names)
+        align(self.sliders)
+        self.rows = [slider_row(s) for s in self.sliders]
+        self.help = widgets.HTML(f"<span style='font-size:12px; color:var(--jp-ui-font-color2, #555)'>"
+                                 f"{html.escape(HELP)}</span>")
+        self.help.add_class("bp-slider-help")
         children = []
         if title:
             children.append(widgets.HTML(f"<b>{html.escape(title)}</b>"))
-        children += [widgets.VBox(self.sliders), self.text]
+        children += [widgets.VBox(self.rows), self.help, self.text]
         if draw is not None:
             children.append(self.image)
         super().__init__(children)
@@ -65,6 +185,9 @@ class Explorer(widgets.VBox):
             if self._draw is not None:
                 fig = self._draw(self.model)
                 if fig is not None:
+                    width = f"{round(fig.get_size_inches()[0] * fig.dpi)}px"
+                    if self.image.layout.width != width:  # ipywidgets would stretch it to the max width
+                        self.image.layout.width = width
                     self.image.value = to_png(fig)
             self.text.value = parts
         except NotImplementedError:

@@ -21,7 +21,7 @@ import traitlets
 
 from backprop.gradcheck import centred_difference as _package_centred_difference
 from backprop.plots import COLORS, PALETTE, label
-from backprop.widgets.base import Explorer, slider
+from backprop.widgets.base import Explorer, sci, slider
 from backprop.widgets.training import _figure
 
 THETA = 0.5
@@ -103,13 +103,15 @@ def _draw(model):
 
 def _readout(model):
     e64, e32 = model.error(np.float64), model.error(np.float32)
-    return (f"ε = {model.eps:.1e}: relative error <b>{e64:.1e}</b> in float64, <b>{e32:.1e}</b> in float32. "
-            f"Best ε on this grid: {model.best_eps('float64'):.0e} (float64), {model.best_eps('float32'):.0e} (float32).")
+    # every number written as the slider writes ε (readout_format ".1e": 5.6e-6, not 5.6e-06)
+    return (f"ε = {sci(model.eps)}: relative error <b>{sci(e64)}</b> in float64, <b>{sci(e32)}</b> in float32. "
+            f"Best ε on this grid: {sci(model.best_eps('float64'), 0)} (float64), "
+            f"{sci(model.best_eps('float32'), 0)} (float32).")
 
 
 def epsilon_explorer(diff=None):
     """A log-scale slider over ε with the error-against-ε curves for float64 and float32."""
     model = EpsilonModel(diff=diff)
-    sliders = [slider("step ε", model.eps, -14.0, 0.0, 0.25, trait="eps", fmt=".0e", log=True)]
+    sliders = [slider("step ε", model.eps, -14.0, 0.0, 0.25, trait="eps", fmt=".1e", log=True)]
     return Explorer(model, sliders, draw=_draw, readout=_readout,
                     title="Move ε: too large and the slope is truncated, too small and rounding takes over")

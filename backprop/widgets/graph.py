@@ -19,7 +19,7 @@ import traitlets
 
 from backprop.gradcheck import centred_difference
 from backprop.graphplot import draw_graph, nodes
-from backprop.widgets.base import Explorer, slider
+from backprop.widgets.base import Explorer, signed, slider, table
 
 
 class GraphModel(traitlets.HasTraits):
@@ -79,15 +79,12 @@ def _readout(model):
     root = model.graph()
     leaves = model.leaves(root)
     num = model.numeric_grads()
-    rows = [f"<b>output = {root.data:.6g}</b>",
-            "<table><tr><th>input</th><th>value</th><th>your engine's grad</th>"
-            "<th>centred difference</th></tr>"]
+    rows = []
     for n in model.names:
         g = leaves[n].grad if n in leaves else float("nan")
-        rows.append(f"<tr><td>{html.escape(n)}</td><td>{getattr(model, n):+.3f}</td>"
-                    f"<td>{g:+.6f}</td><td>{num[n]:+.6f}</td></tr>")
-    rows.append("</table>")
-    return "".join(rows)
+        rows.append([html.escape(n), signed(getattr(model, n), 3), signed(g, 6), signed(num[n], 6)])
+    return (f"<b>output = {root.data:.6g}</b>"
+            + table(["input", "value", "your engine's grad", "centred difference"], rows))
 
 
 def graph_explorer(build, inputs, ranges=None, title="Move an input: every value and gradient is recomputed"):

@@ -27,7 +27,7 @@ import traitlets
 from backprop.gradcheck import numerical_gradient
 from backprop.plots import PALETTE, label, new_figure
 from backprop.shapes import make_params
-from backprop.widgets.base import Explorer, slider
+from backprop.widgets.base import Explorer, signed, slider, table
 
 #: the weights on sliders: trait name → (parameter, row, column)
 SLIDER_WEIGHTS = {"W1_00": ("W1", 0, 0), "W1_11": ("W1", 1, 1), "W2_21": ("W2", 2, 1)}
@@ -136,13 +136,10 @@ def _readout(model):
     g = model.grads()
     num = model.numeric_grads()
     rows = [f"ŷ = [{', '.join(f'{p:.4f}' for p in y_hat)}], true class {model.target}, "
-            f"<b>L = {model.loss:.5f}</b>",
-            f"<table><tr><th>weight</th><th>value</th><th>dL/dweight ({html.escape(model.source)})</th>"
-            "<th>centred difference</th></tr>"]
-    for t, (name, i, j) in SLIDER_WEIGHTS.items():
-        rows.append(f"<tr><td>{name}[{i},{j}]</td><td>{getattr(model, t):+.3f}</td><td>{g[t]:+.6f}</td>"
-                    f"<td>{num[t]:+.6f}</td></tr>")
-    rows.append("</table>")
+            f"<b>L = {model.loss:.5f}</b>"]
+    body = [[f"{name}[{i},{j}]", signed(getattr(model, t), 3), signed(g[t], 6), signed(num[t], 6)]
+            for t, (name, i, j) in SLIDER_WEIGHTS.items()]
+    rows.append(table(["weight", "value", f"dL/dweight ({html.escape(model.source)})", "centred difference"], body))
     return "".join(rows)
 
 

@@ -104,6 +104,8 @@ def neuron_explorer(local_derivatives=None, **state):
         slider("weight w", model.w, -4, 4, 0.05, trait="w"),
         slider("bias b", model.b, -3, 3, 0.05, trait="b"),
         slider("input x", model.x, -3, 3, 0.05, trait="x"),
-        slider("target y", model.y, 0, 1, 0.05, trait="y"),
+        # y = 1 in the middle of the range, so both arrow keys move it from the start; a target outside
+        # (0, 1) shows a loss that the sigmoid can never bring to zero
+        slider("target y", model.y, -0.5, 1.5, 0.05, trait="y"),
     ]
     return Explorer(model, sliders, draw=_draw, readout=_readout, title="One neuron: move w and watch the slope")

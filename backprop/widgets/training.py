@@ -20,9 +20,13 @@ from backprop.datasets import make_spirals
 from backprop.losses import one_hot
 from backprop.plots import COLORS, PALETTE, label
 from backprop.training import init_params
-from backprop.widgets.base import Explorer, slider
+from backprop.widgets.base import Explorer, tag
 
 BATCH_SIZES = (8, 16, 32, 64, 150)  # smaller batches make runs too slow for a live redraw
+#: the learning rates on the slider: round numbers, about evenly spaced on a log scale (1, 2, 3, 5, 10, …)
+LEARNING_RATES = (0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 20.0, 30.0)
+#: the dotted comparison curve: the explorer's starting settings
+BASELINE = {"lr": 3.0, "hidden": 16, "batch_size": 16}
 
 
 def _figure(width, height, dpi=90, **margins):
@@ -35,28 +39,23 @@ def _figure(width, height, dpi=90, **margins):
     return fig
 
 
-def _tag(widget, trait):
-    """Give a widget the classes and trait name that ``Explorer`` and the browser tests use."""
-    widget.add_class("bp-slider")
-    widget.add_class(f"bp-slider-{trait}")
-    widget._bp_trait = trait
-    return widget
-
-
 def int_slider(description, value, lo, hi, step=1, trait=None):
     """A keyboard-operable integer slider driving the model trait ``trait``."""
     s = widgets.IntSlider(value=value, min=lo, max=hi, step=step, description=description,
                           continuous_update=True, style={"description_width": "initial"},
                           layout=widgets.Layout(width="420px"))
-    return _tag(s, trait or description)
+    return tag(s, trait or description)
 
 
-def choice_slider(description, value, options, trait=None):
-    """A slider over a fixed list of values (arrow keys step through them)."""
-    s = widgets.SelectionSlider(value=value, options=list(options), description=description,
+def choice_slider(description, value, options, trait=None, labels=None):
+    """A slider over a fixed list of values (arrow keys step through them); ``labels``: how each is shown."""
+    options = list(options)
+    if labels is not None:
+        options = list(zip(labels, options))
+    s = widgets.SelectionSlider(value=value, options=options, description=description,
                                 continuous_update=True, style={"description_width": "initial"},
                                 layout=widgets.Layout(width="420px"))
-    return _tag(s, trait or description)
+    return tag(s, trait or description)
 
 
 class TrainingModel(traitlets.HasTraits):
@@ -67,9 +66,9 @@ class TrainingModel(traitlets.HasTraits):
     so two curves differ only by the settings.
     """
 
-    lr = traitlets.Float(3.0)
-    hidden = traitlets.Int(16)
-    batch_size = traitlets.Int(16)
+    lr = traitlets.Float(BASELINE["lr"])
+    hidden = traitlets.Int(BASELINE["hidden"])
+    batch_size = traitlets.Int(BASELINE["batch_size"])
 
     def __init__(self, train_step, forward=None, epochs=40, n_per_class=50, k=3, seed=0, **kwargs):
         super().__init__(**kwargs)
@@ -142,14 +141,25 @@ class TrainingModel(traitlets.HasTraits):
         return float(np.mean(np.argmax(y_hat, axis=0) == self.labels))
 
 
+def settings_label(lr, hidden, batch_size):
+    """How a setting is named in the legend, with the learning rate written as the slider shows it."""
+    return f"lr {lr:g}, h {hidden}, batch {batch_size}"
+
+
+def plural(n, word):
+    """"1 step", "40 steps"."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _draw(model):
     run = model.run()
-    base = model.run(lr=3.0, hidden=16, batch_size=16)
+    base = model.run(**BASELINE)
     fig = _figure(6.0, 3.3, left=0.1, right=0.98, bottom=0.14, top=0.9)
     ax = fig.add_subplot()
-    ax.plot(base["epoch_loss"], color=PALETTE["black"], lw=1.2, ls=":", label="lr 3, h 16, batch 16 (for comparison)")
+    ax.plot(base["epoch_loss"], color=PALETTE["black"], lw=1.2, ls=":",
+            label=f"{settings_label(**BASELINE)} (for comparison)")
     ax.plot(run["epoch_loss"], color=COLORS[0], lw=2.2,
-            label=f"lr {model.lr:.3g}, h {model.hidden}, batch {model.batch_size}")
+            label=settings_label(model.lr, model.hidden, model.batch_size))
     finite = np.concatenate([c[np.isfinite(c)] for c in (run["epoch_loss"], base["epoch_loss"])])
     top = max(1.3, float(finite.max()) * 1.05) if finite.size else 1.3
     ax.set_ylim(0.0, min(top, 5.0))
@@ -170,18 +180,20 @@ def _readout(model):
         if run["accuracy"] is not None:
             state += f", training accuracy <b>{run['accuracy']:.0%}</b>"
     per_epoch = int(np.ceil(model.x.shape[1] / model.batch_size))
-    return f"{state} after {run['steps']} steps ({model.epochs} epochs of {per_epoch} steps each)"
+    return (f"{state} after {plural(run['steps'], 'step')} "
+            f"({plural(model.epochs, 'epoch')} of {plural(per_epoch, 'step')} each)")
 
 
 def training_explorer(train_step, forward=None, **settings):
-    """Sliders for learning rate (log scale), hidden width and batch size, with the loss curve.
+    """Sliders for learning rate (round values on a log scale), hidden width and batch size, with the loss curve.
 
     ``train_step(x, y, params, lr) -> (loss, new_params)`` is the learner's; so is the optional
     ``forward(x, params) -> (y_hat, cache)`` used for the accuracy readout.
     """
     model = TrainingModel(train_step, forward=forward, **settings)
+    rates = sorted(set(LEARNING_RATES) | {float(model.lr)})
     sliders = [
-        slider("learning rate", model.lr, -2, 1.5, 0.05, trait="lr", fmt=".3g", log=True),
+        choice_slider("learning rate", model.lr, rates, trait="lr", labels=[f"{r:g}" for r in rates]),
         int_slider("hidden width h", model.hidden, 2, 64, 1, trait="hidden"),
         choice_slider("batch size", model.batch_size, BATCH_SIZES, trait="batch_size"),
     ]
