@@ -10,6 +10,8 @@ arguments or a missing SUBMISSIONS folder/zip.
 import argparse
 import sys
 
+from autograder.limits import DEFAULT
+
 
 def _positive(kind):
     def parse(text):
@@ -34,11 +36,12 @@ def main(argv=None):
     gr.add_argument("submissions", help="folder or .zip: LEARNER/LESSON.ipynb or LEARNER/LESSON/LESSON.ipynb")
     gr.add_argument("--out", required=True, help="output folder: grades.csv, feedback/, report.html, gradebook.db")
     gr.add_argument("--jobs", type=_positive(int), default=None, help="notebooks graded at once (default: CPU cores)")
-    gr.add_argument("--timeout", type=_positive(float), default=30, help="seconds per cell (default: 30)")
-    gr.add_argument("--memory", type=_positive(float), default=1024,
-                    help="MB a notebook may allocate on top of a fresh kernel (default: 1024)")
-    gr.add_argument("--output-limit", type=_positive(int), default=1024,
-                    help="KB of printed text per notebook (default: 1024)")
+    gr.add_argument("--timeout", type=_positive(float), default=DEFAULT.timeout,
+                    help=f"seconds per cell (default: {DEFAULT.timeout:g})")
+    gr.add_argument("--memory", type=_positive(float), default=DEFAULT.memory,
+                    help=f"MB a notebook may allocate on top of a fresh kernel (default: {DEFAULT.memory:g})")
+    gr.add_argument("--output-limit", type=_positive(int), default=DEFAULT.output_limit // 1024,
+                    help=f"KB of printed text per notebook (default: {DEFAULT.output_limit // 1024})")
     gr.add_argument("--db", default=None, help="gradebook database URL (default: sqlite:///OUT/gradebook.db)")
     gr.add_argument("--learner", action="append", default=None, metavar="NAME",
                     help="re-grade only this learner (repeatable); others keep their earlier results")

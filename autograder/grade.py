@@ -23,6 +23,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.limits import DEFAULT
+
 VERSION = "1"  # bump when a change to the grader changes grades: every cached result is re-graded
 FLAGS = ["missing", "unreadable", "timeout", "memory", "kernel-died", "output-limit", "tampered", "monkeypatch",
          "reference-import"]
@@ -36,9 +38,9 @@ class GraderError(Exception):
 
 @dataclass
 class Options:
-    timeout: float = 30
-    memory: float = 1024
-    output_limit: int = 1 << 20
+    timeout: float = DEFAULT.timeout
+    memory: float = DEFAULT.memory
+    output_limit: int = DEFAULT.output_limit
     jobs: int = 0
     db: str = None
     force: bool = False
@@ -129,18 +131,13 @@ def _clean_release_copy(nb, lesson):
 def grade_notebook(task):
     """Worker: grade one submitted notebook. Returns a picklable result dict (with the executed notebook)."""
     import nbformat
-    from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells,
-                                        OverwriteKernelspec)
-    from nbgrader.utils import determine_grade, is_grade, is_locked, is_solution
 
-    from autograder import feedback, integrity, sandbox
-    from autograder.lessons import grade_id
-    from autograder.release import IGNORE
+    from autograder import sandbox
+    from autograder.nbconfig import release_ignore
 
     t0 = time.perf_counter()
     root = Path(task["root"])
     lesson = _lesson(root, task["lesson"])
-    learner = task["learner"]
     src_folder = Path(task["folder"])
     work = Path(task["work"])
     nb = nbformat.read(str(src_folder / f"{lesson.id}.ipynb"), as_version=4)
@@ -153,7 +150,7 @@ def grade_notebook(task):
     for p in source_dir.rglob("*"):
         rel = p.relative_to(source_dir)
         if p.is_file() and p.suffix != ".ipynb" and not any(
-                fnmatch.fnmatch(part, pat) for part in rel.parts for pat in IGNORE):
+                fnmatch.fnmatch(part, pat) for part in rel.parts for pat in release_ignore()):
             (work / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(p, work / rel)
     # the kernel boots while the notebook is checked and sanitised
@@ -280,15 +277,23 @@ def _simple_result(sub, lesson, flag, key, message):
 
 def grade(submissions, out, opts=None, root=ROOT):
     """Grade every learner × lesson; return a :class:`Summary`. Raises GraderError/IntakeError if it cannot run."""
+    from autograder import gradebook
+
+    opts = opts or Options()
+    out = Path(out).resolve()
+    db_url = opts.db or gradebook.default_url(out)
+    source_db = f"sqlite:///{out / '.state' / 'source.db'}"   # the workers' private copy of the lessons
+    with gradebook.tuned(durable=[db_url], scratch=[source_db]):
+        return _grade(submissions, out, opts, Path(root).resolve(), db_url, source_db)
+
+
+def _grade(submissions, out, opts, root, db_url, source_db):
     from autograder import feedback, gradebook, report
     from autograder.intake import intake
     from autograder.lessons import load_all
 
-    opts = opts or Options()
     t_start = time.perf_counter()
     _tools_on_path()
-    root = Path(root).resolve()
-    out = Path(out).resolve()
     lessons = load_all(root)
     if not lessons:
         raise GraderError(f"no lessons found: {root}/course and {root}/solutions hold no lesson in common")
@@ -296,8 +301,6 @@ def grade(submissions, out, opts=None, root=ROOT):
     state = out / ".state"
     state.mkdir(exist_ok=True)
     learners, subs, notes = intake(submissions, out, list(lessons))
-    db_url = opts.db or gradebook.default_url(out)
-    source_db = f"sqlite:///{state / 'source.db'}"
     stale = [l.id for l in lessons.values() if not gradebook.has_lesson(source_db, l.id, l.tests)
              or _load_json(state / f"lesson-{l.id}.json") != {"fingerprint": l.fingerprint}]
     try:
@@ -348,8 +351,7 @@ def grade(submissions, out, opts=None, root=ROOT):
             continue
         tasks.append({"learner": learner, "lesson": lid, "folder": str(sub.folder), "root": str(root),
                       "work": str(out / "autograded" / learner / lid), "source_db": source_db, "key": key,
-                      "timeout": opts.timeout, "memory": opts.memory, "output_limit": opts.output_limit,
-                      "notes": sub.notes})
+                      "timeout": opts.timeout, "memory": opts.memory, "output_limit": opts.output_limit})
 
     jobs = opts.jobs or os.cpu_count() or 1
     if tasks:

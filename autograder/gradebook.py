@@ -13,33 +13,58 @@ a private SQLite copy (``OUT/.state/source.db``).
 
 import logging
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
+
+from autograder.nbconfig import COURSE_ID, course_config
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-COURSE_ID = "backprop-by-hand"
 log = logging.getLogger("autograder")
 
 
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record):
-    """SQLite gradebooks: write-ahead log (readers never block the writer, a killed grader loses nothing
-    committed) and no fsync per commit for the workers' private copy of the lessons."""
+def _sqlite_file(db_url):
+    prefix = "sqlite:///"
+    return os.path.abspath(db_url[len(prefix):]) if db_url.startswith(prefix) else None
+
+
+@contextmanager
+def tuned(durable, scratch=()):
+    """While inside: SQLite connections to these gradebook files get the pragmas their use needs.
+
+    ``durable``: URLs of gradebooks that must keep every commit (write-ahead log, so readers never block
+    the writer and a killed grader loses nothing committed). ``scratch``: URLs of private copies that
+    can be rebuilt (no fsync per commit). nbgrader opens its own engines, so this listens for new
+    connections, only for the duration of the ``with`` and only for the files named.
+    """
     import sqlite3
-    if not isinstance(dbapi_connection, sqlite3.Connection):
-        return
-    cur = dbapi_connection.cursor()
+
+    pragmas = {}
+    for url in durable:
+        if _sqlite_file(url):
+            pragmas[_sqlite_file(url)] = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL")
+    for url in scratch:
+        if _sqlite_file(url):
+            pragmas[_sqlite_file(url)] = ("PRAGMA synchronous=OFF",)
+
+    def connect(dbapi_connection, connection_record):
+        if not isinstance(dbapi_connection, sqlite3.Connection):
+            return
+        cur = dbapi_connection.cursor()
+        try:
+            path = cur.execute("PRAGMA database_list").fetchone()[2] or ""
+            for statement in pragmas.get(os.path.abspath(path) if path else "", ()):
+                cur.execute(statement)
+        finally:
+            cur.close()
+
+    event.listen(Engine, "connect", connect)
     try:
-        path = cur.execute("PRAGMA database_list").fetchone()[2] or ""
-        if path.endswith("source.db"):
-            cur.execute("PRAGMA synchronous=OFF")
-        else:
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
+        yield
     finally:
-        cur.close()
+        event.remove(Engine, "connect", connect)
 
 
 def default_url(out):
@@ -50,19 +75,8 @@ def enter_lessons(lessons, db_url, release_dir, root):
     """Record every lesson in the gradebook with nbgrader's GenerateAssignment (solutions/ → db)."""
     from nbgrader.converters import GenerateAssignment
     from nbgrader.coursedir import CourseDirectory
-    from traitlets.config import Config
 
-    from autograder.release import IGNORE
-
-    cfg = Config()
-    cfg.CourseDirectory.root = str(root)
-    cfg.CourseDirectory.course_id = COURSE_ID
-    cfg.CourseDirectory.source_directory = "solutions"
-    cfg.CourseDirectory.release_directory = str(release_dir)
-    cfg.CourseDirectory.db_url = db_url
-    cfg.CourseDirectory.ignore = IGNORE
-    cfg.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
-    cfg.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+    cfg = course_config(root, release_dir=release_dir, db_url=db_url)
     cfg.BaseConverter.force = True
     quiet = logging.getLogger("nbgrader-autograder")
     quiet.setLevel(logging.CRITICAL)
@@ -156,8 +170,3 @@ def scores(db_url):
             for sub in assignment.submissions:
                 out[(sub.student.id, assignment.name)] = float(sub.score)
     return out
-
-
-def max_scores(db_url):
-    with Gradebook(db_url, COURSE_ID) as gb:
-        return {a.name: float(a.max_score) for a in gb.assignments}

@@ -38,12 +38,14 @@ learner code does not swallow it).
 
 import builtins
 import importlib
-import math
 import os
 import pkgutil
 import resource
 import sys
 import types
+
+from autograder import protected
+from autograder.limits import DEFAULT as _LIMITS
 
 MARK = "#@autograder:locked\n"       # a locked cell of the lesson (setup, quiz questions, data)
 MARK_TEST = "#@autograder:test\n"    # a test cell
@@ -90,13 +92,13 @@ class OutputLimitExceeded(BaseException):
 
 
 def _preimport():
-    names = ["numpy", "numpy.linalg", "numpy.random", "math", "backprop", "autograder.reference"]
+    names = ["numpy", "numpy.linalg", "numpy.random", "math", *protected.COURSE_PACKAGES]
     for n in names:
         try:
             importlib.import_module(n)
         except Exception:
             pass
-    for pkg in ("backprop", "autograder.reference"):
+    for pkg in protected.COURSE_PACKAGES:
         mod = sys.modules.get(pkg)
         if mod is None:
             continue
@@ -107,14 +109,13 @@ def _preimport():
                 pass
 
 
-def _guarded(name):
-    return (name in ("builtins", "math", "numpy", "backprop", "autograder", "autograder.reference")
-            or name.startswith(("numpy.", "backprop.", "autograder.reference.")))
+_guarded = protected.restored_module
+_COURSE_PACKAGES = tuple(protected.COURSE_PACKAGES)
 
 
 def _ours(obj):
     mod = _getattr(obj, "__module__", None) or ""
-    return mod.startswith(("backprop", "autograder.reference"))
+    return mod.startswith(_COURSE_PACKAGES)
 
 
 class Snapshot:
@@ -139,7 +140,7 @@ class Snapshot:
                 continue
             self.modules[name] = mod
             self.namespaces[name] = dict(mod.__dict__)
-            if not (name.startswith(("backprop", "autograder"))):
+            if not (name.startswith(_COURSE_PACKAGES) or name == protected.INSTRUCTOR_PACKAGE):
                 continue
             for obj in _list(mod.__dict__.values()):
                 if _isinstance(obj, _FunctionType) and _ours(obj):
@@ -152,9 +153,7 @@ class Snapshot:
                             self.functions[id(f)] = (f, f.__code__, f.__defaults__, f.__kwdefaults__)
 
     def take_runtime(self, shell):
-        names = ("showtraceback", "_showtraceback", "showsyntaxerror", "CustomTB", "custom_exceptions",
-                 "run_cell", "run_cell_async", "run_code", "run_ast_nodes", "excepthook", "InteractiveTB",
-                 "SyntaxTB", "set_custom_exc", "_get_exc_info")
+        names = protected.SHELL_ATTRS
         self.shell = {n: shell.__dict__[n] for n in names if n in shell.__dict__}
         self.shell_names = names
         self.shell_class = {}
@@ -162,8 +161,7 @@ class Snapshot:
             for n in names:
                 if n in klass.__dict__:
                     self.shell_class.setdefault((klass, n), klass.__dict__[n])
-        self.sys_attrs = {n: _getattr(sys, n) for n in ("stdout", "stderr", "excepthook", "displayhook",
-                                                         "settrace", "setprofile", "exit")}
+        self.sys_attrs = {n: _getattr(sys, n) for n in protected.SYS_ATTRS if hasattr(sys, n)}
         self.meta_path = _list(sys.meta_path)
         self.path_hooks = _list(sys.path_hooks)
 
@@ -228,8 +226,8 @@ _MISSING = object()
 class _State:
     snapshot = None
     started = False
-    memory_mb = 1024
-    output_limit = 1 << 20
+    memory_mb = _LIMITS.memory
+    output_limit = _LIMITS.output_limit
     written = 0
 
 

@@ -14,12 +14,11 @@ the same name. Anything that cannot be used is reported, never fatal.
 """
 
 import json
-import os
 import shutil
 import tempfile
 import unicodedata
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -36,9 +35,7 @@ class Submission:
     learner: str
     lesson: str
     folder: Path = None          # OUT/submitted/LEARNER/LESSON, None when missing
-    original: str = ""           # where it came from, relative to SUBMISSIONS
     unreadable: str = ""         # why the notebook cannot be read, if it cannot
-    notes: list = field(default_factory=list)
 
     @property
     def missing(self):
@@ -221,7 +218,7 @@ def _intake(base, out, lessons, notes, label):
             used.add(nb_path)
             used.update(loose if extras is loose else [])
             if nb_path.name != f"{lesson}.ipynb":
-                sub.notes.append(f"graded {nb_path.name!r} as {lesson}.ipynb")
+                notes.append(f"{learner}: graded {nb_path.name!r} as {lesson}.ipynb")
             dest = dest_root / learner / lesson
             if dest.exists():
                 shutil.rmtree(dest)
@@ -240,7 +237,6 @@ def _intake(base, out, lessons, notes, label):
                 except OSError as exc:
                     notes.append(f"{learner}: could not copy {rel} ({exc.strerror or exc})")
             sub.folder = dest
-            sub.original = str(nb_path.relative_to(root))
             if not sub.unreadable:
                 sub.unreadable = check_readable(dest / f"{lesson}.ipynb")
             found[(learner, lesson)] = sub

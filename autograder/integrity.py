@@ -32,43 +32,20 @@ scan sees it; a reference-import costs the exercise its points (see
 """
 
 import ast
-import builtins
 from dataclasses import dataclass, field
 
 from nbgrader.utils import compute_checksum, is_grade, is_locked, is_solution
 
+from autograder import protected
 from autograder.lessons import bound_names, grade_id, transform
 
-#: Per lesson (by number), backprop functions that compute an exercise's answer although their
-#: name differs from the exercise's. Functions *named* like an exercise (lesson 03's ``softmax``
-#: and ``backprop.losses.softmax``, lesson 05's gradient checks and ``backprop.gradcheck``) are
-#: found automatically (:func:`forbidden_for`); anything the lesson's own locked cells import is
-#: given to the learner and always allowed (lesson 04 hands out ``softmax``).
-ANSWER_IN_PACKAGE = {
-    "01": ["backprop.losses.squared_error", "backprop.losses.squared_error_prime",
-           "backprop.widgets.neuron.NeuronModel"],
-    "02": ["backprop.widgets.graph.GraphModel",
-           # longest-path columns, sorted, are a topological order (the lesson's exercise)
-           "backprop.graphplot.columns", "backprop.graphplot.layout"],
-    "03": ["backprop.widgets.network.NetworkModel", "backprop.widgets.network._forward",
-           "backprop.training.init_params"],
-    "04": [],
-    "05": ["backprop.gradcheck.check_gradients", "backprop.gradcheck.GradCheckReport"],
-    "06": ["backprop.losses.softmax"],
-}
-
-GUARDED_MODULES = ("numpy", "builtins", "math", "backprop", "IPython", "ipykernel", "nbgrader", "nbclient")
-SYS_GUARDED = {"modules", "excepthook", "displayhook", "stdout", "stderr", "meta_path", "path_hooks",
-               "settrace", "setprofile", "exit", "__excepthook__"}
-DISPLAY_ATTRS = {"showtraceback", "_showtraceback", "showsyntaxerror", "CustomTB", "custom_exceptions",
-                 "set_custom_exc", "InteractiveTB", "SyntaxTB", "run_cell", "run_code", "run_ast_nodes",
-                 "excepthook", "_get_exc_info",
-                 # the grading kernel itself (autograder.guard)
-                 "do_execute", "execute_request"}
-INTERNALS = {"__code__", "__defaults__", "__kwdefaults__", "__globals__", "__closure__", "__dict__",
-             "__builtins__", "__class__", "__bases__", "__call__", "__eq__", "__ne__", "__bool__", "__lt__",
-             "__le__", "__gt__", "__ge__", "__abs__", "__float__", "__array__", "__array_ufunc__"}
-BUILTIN_NAMES = set(dir(builtins))
+ANSWER_IN_PACKAGE = protected.ANSWER_IN_PACKAGE
+BUILTIN_NAMES = protected.BUILTIN_NAMES
+#: the scan flags rebinding an attribute of any of these
+GUARDED_MODULES = protected.RESTORED_MODULES + protected.RUNTIME_MODULES
+SYS_GUARDED = frozenset(protected.SYS_ATTRS + protected.SYS_CONTAINERS)
+DISPLAY_ATTRS = frozenset(protected.SHELL_ATTRS + protected.KERNEL_ATTRS)
+INTERNALS = frozenset(protected.INTERNALS)
 
 
 @dataclass
@@ -181,7 +158,7 @@ class _Scanner(ast.NodeVisitor):
         if head == "sys":
             parts = dotted.split(".")
             return len(parts) > 1 and parts[1].rstrip("[]") in SYS_GUARDED
-        return head in GUARDED_MODULES or dotted.startswith("autograder")
+        return head in GUARDED_MODULES or dotted.startswith(protected.INSTRUCTOR_PACKAGE)
 
     # -- bindings
     def _target(self, t, node):
@@ -412,7 +389,7 @@ def _given(lesson):
 def forbidden_for(lesson):
     """Dotted names of backprop functions that are the answer to one of this lesson's exercises."""
     funcs = package_functions()
-    bad = set(ANSWER_IN_PACKAGE.get(lesson.id.split("_")[0], []))
+    bad = set(ANSWER_IN_PACKAGE.get(lesson.id.split("_")[0], ()))
     for name in lesson.answer_names:
         bad.update(funcs.get(name, []))
     given = _given(lesson)

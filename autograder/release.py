@@ -1,7 +1,7 @@
 """Generate the learner notebooks (course/) from the instructor notebooks (solutions/).
 
 This is nbgrader's own ``generate_assignment``, run in-process for every lesson
-with the repository's settings (see ``nbgrader_config.py``): solutions and
+with the course's settings (``autograder.nbconfig``, which ``nbgrader_config.py`` also reads): solutions and
 hidden tests are stripped, outputs cleared, cells locked and checksummed.
 """
 
@@ -10,18 +10,7 @@ import os
 import shutil
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SOURCE = "solutions"
-
-
-def lessons(root=ROOT):
-    """Lesson ids (folder names in solutions/), in order: 01_…, 02_…"""
-    return sorted(p.name for p in (Path(root) / SOURCE).iterdir()
-                  if p.is_dir() and (p / f"{p.name}.ipynb").exists())
-
-
-# Never released: editor leftovers, and quiz answers an instructor saved while running a solution.
-IGNORE = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "quiz_answers*.json"]
+from autograder.nbconfig import ROOT, SOURCE, course_config, source_lessons
 
 
 def release(out=None, root=ROOT, quiet=True, only=None):
@@ -31,12 +20,11 @@ def release(out=None, root=ROOT, quiet=True, only=None):
     """
     from nbgrader.converters import GenerateAssignment
     from nbgrader.coursedir import CourseDirectory
-    from traitlets.config import Config
 
     root = Path(root)
     out = Path(out) if out is not None else root / "course"
     out.mkdir(parents=True, exist_ok=True)
-    ids = lessons(root)
+    ids = source_lessons(root)
     if only:
         unknown = set(only) - set(ids)
         if unknown:
@@ -46,13 +34,7 @@ def release(out=None, root=ROOT, quiet=True, only=None):
         for stale in out.iterdir():
             if stale.is_dir() and stale.name not in ids:
                 shutil.rmtree(stale)
-    cfg = Config()
-    cfg.CourseDirectory.root = str(root)
-    cfg.CourseDirectory.source_directory = SOURCE
-    cfg.CourseDirectory.release_directory = str(out)
-    cfg.CourseDirectory.ignore = IGNORE
-    cfg.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
-    cfg.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+    cfg = course_config(root, release_dir=out)
     cfg.GenerateAssignment.no_database = True
     cfg.SaveCells.enabled = False
     cfg.BaseConverter.force = True

@@ -99,7 +99,7 @@ def write_report(out, summary, lessons, results):
     else:
         parts.append("<p>None.</p>")
     if summary.notes:
-        parts.append("<h2>Files not graded</h2><ul>" + "".join(f"<li>{e(n)}</li>" for n in summary.notes) + "</ul>")
+        parts.append("<h2>Files ignored or renamed</h2><ul>" + "".join(f"<li>{e(n)}</li>" for n in summary.notes) + "</ul>")
     parts.append("</body></html>")
     path = Path(out) / "report.html"
     tmp = path.with_name("report.html.tmp")

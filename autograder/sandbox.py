@@ -34,12 +34,9 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 
 from autograder.guard import MARK, MARK_TEST
+from autograder.limits import DEFAULT
 
 ROOT = Path(__file__).resolve().parent.parent
-
-DEFAULT_TIMEOUT = 30          # seconds per cell: the slowest lesson cell runs in a few seconds
-DEFAULT_MEMORY = 1024         # MB a notebook may allocate on top of the kernel's own start-up size
-DEFAULT_OUTPUT_LIMIT = 1 << 20  # bytes of printed text per notebook (1 MiB, ~10 000 lines)
 
 
 def kernel_env(root=ROOT):
@@ -69,7 +66,7 @@ class GuardedSpecs(KernelSpecManager):
 class Sandbox(Execute):
     """nbgrader's Execute, one cell at a time, stopping at the first broken limit."""
 
-    def __init__(self, marks=(), tests=(), output_limit=DEFAULT_OUTPUT_LIMIT, **kw):
+    def __init__(self, marks=(), tests=(), output_limit=DEFAULT.output_limit, **kw):
         super().__init__(**kw)
         self.marks = set(marks)
         self.test_marks = set(tests)
@@ -166,7 +163,7 @@ def error_output(ename, evalue):
     return NotebookNode(output_type="error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
 
-def kernel_manager(cwd, answer_names=(), memory=DEFAULT_MEMORY, output_limit=DEFAULT_OUTPUT_LIMIT, root=ROOT,
+def kernel_manager(cwd, answer_names=(), memory=DEFAULT.memory, output_limit=DEFAULT.output_limit, root=ROOT,
                    start=True):
     """A kernel manager for the guarded kernel; with ``start``, the kernel is already booting when it returns.
 
@@ -207,8 +204,8 @@ def shutdown(km):
         pass
 
 
-def run(nb, cwd, marks=(), tests=(), answer_names=(), timeout=DEFAULT_TIMEOUT, memory=DEFAULT_MEMORY,
-        output_limit=DEFAULT_OUTPUT_LIMIT, root=ROOT, km=None):
+def run(nb, cwd, marks=(), tests=(), answer_names=(), timeout=DEFAULT.timeout, memory=DEFAULT.memory,
+        output_limit=DEFAULT.output_limit, root=ROOT, km=None):
     """Execute ``nb`` in ``cwd``; return (executed nb, flags, index of the cell it stopped at or None, seconds).
 
     ``marks``: indices of locked cells, ``tests``: of test cells (the guard

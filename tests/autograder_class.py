@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from wrong_bank import all_cases  # noqa: E402
 
+from autograder.lessons import grade_id  # noqa: E402
+
 L1 = "01_chain_rule"
 MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.M)
 
@@ -39,8 +41,7 @@ def lessons(root=ROOT):
 
 
 def gid(cell):
-    return cell.metadata.get("nbgrader", {}).get("grade_id")
-
+    return grade_id(cell)
 
 def blank(lesson):
     return nbformat.read(str(ROOT / "course" / lesson / f"{lesson}.ipynb"), as_version=4)

@@ -17,9 +17,9 @@ import pytest
 from nbgrader.utils import is_grade, is_solution
 
 from autograder_class import L1, build_class, lessons
+from nbrun import HIDDEN
 
 ROOT = Path(__file__).resolve().parent.parent
-HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 pytestmark = pytest.mark.notebooks
 
 
@@ -152,10 +152,12 @@ def test_quiz_answers_travel_with_the_notebook(graded):
     assert (out / "autograded" / "Zoë Quiz" / L1 / "quiz_answers.json").exists()
 
 
-def test_report_has_both_figures_and_lists_ignored_files(graded):
+def test_report_has_both_figures_and_lists_ignored_and_renamed_files(graded):
     text = (graded["out"] / "report.html").read_text(encoding="utf-8")
     assert text.count("data:image/png;base64,") == 2
     assert "class_list.csv" in text and "scratch.ipynb" in text
+    # the README promises that a renamed copy graded in its lesson's place is named in the report
+    assert f"Bo Renamed: graded &#x27;{L1} (1).ipynb&#x27; as {L1}.ipynb" in text
     assert "Flagged submissions" in text and "Gus Loop" in text
 
 

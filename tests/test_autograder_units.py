@@ -65,6 +65,7 @@ def test_unreadable_missing_renamed_and_unknown_files(tmp_path):
     assert subs[("Nobody", L1)].missing
     assert subs[("Copy", L1)].notebook.exists() and not subs[("Copy", L1)].unreadable
     assert any("homework.ipynb" in n for n in notes) and any("stray.txt" in n for n in notes)
+    assert f"Copy: graded '{L1} (1).ipynb' as {L1}.ipynb" in notes   # the report lists the renamed copy
 
 
 def test_an_output_folder_inside_the_submissions_is_not_a_learner(tmp_path):

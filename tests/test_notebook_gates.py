@@ -4,14 +4,16 @@ course/ is exactly nbgrader's output, and no notebook carries outputs."""
 import filecmp
 import fnmatch
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from nbrun import ROOT, error_text, errors, execute, grade_id, grade_results, load
 from nbgrader.utils import is_grade, is_solution
 
-from autograder.release import IGNORE, release
+from autograder.nbconfig import release_ignore
+from autograder.release import release
+
+IGNORE = release_ignore()
 
 LESSONS = sorted(p.name for p in (ROOT / "solutions").iterdir() if (p / f"{p.name}.ipynb").exists())
 # Every solution notebook must run top to bottom within this budget on a 2-core machine

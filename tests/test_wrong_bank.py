@@ -6,17 +6,15 @@ instructor wrote it (visible + hidden tests), and as its hidden part alone, so
 the case proves the *hidden* tests catch the bug too.
 """
 
-import re
 
 import nbformat
 import pytest
 
-from nbrun import ROOT, error_text, execute, grade_id, load
+from nbrun import HIDDEN, ROOT, error_text, execute, grade_id, load
 from nbgrader.utils import is_grade, is_solution
 from wrong_bank import all_cases
 
 CASES = all_cases()
-HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 
 
 def _ids(lesson_case):
