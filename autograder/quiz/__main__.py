@@ -1,41 +1,53 @@
-"""python -m autograder.quiz cells LESSON | answers LESSON FOLDER [--wrong] | check LESSON
+"""python -m autograder.quiz update|check|cells LESSON [NOTEBOOK] | answers LESSON FOLDER
 
-cells    print the lesson's quiz as .nbsrc blocks (questions with seals, answers cell, grade cells)
-update   rewrite the question and grade blocks of an .nbsrc file (FOLDER = the .nbsrc path) from the key
+update   rewrite the lesson's quiz cells in solutions/LESSON/LESSON.ipynb (or NOTEBOOK) from its key:
+         question cells (prompt, options, seal), grade cells, and an answer line for a new question;
+         every other cell is kept as written
+check    validate the key, and fail (exit 1) if the solution notebook's quiz cells are not in step with it
+cells    print the quiz cells the key generates (to read them; `update` is what writes them)
 answers  write quiz_answers.json with the right answers into FOLDER (to try the grading)
-check    load and validate the lesson's key
 """
 
 import argparse
 import sys
 
 from autograder import quiz
+from autograder.quiz import notebook
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(prog="python -m autograder.quiz", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("command", choices=["cells", "update", "answers", "check"])
+    p.add_argument("command", choices=["update", "check", "cells", "answers"])
     p.add_argument("lesson")
-    p.add_argument("folder", nargs="?")
+    p.add_argument("path", nargs="?", help="update/check: the notebook (default: the lesson's solution notebook); "
+                                           "answers: the folder")
     args = p.parse_args(argv)
-    if args.command == "cells":
-        sys.stdout.write(quiz.cells(args.lesson))
-    elif args.command == "update":
-        if not args.folder:
-            p.error("update needs the .nbsrc file")
-        from pathlib import Path
-        path = Path(args.folder)
-        new = quiz.update_source(args.lesson, path.read_text(encoding="utf-8"))
-        path.write_text(new, encoding="utf-8")
-        print(f"updated the quiz blocks of {path}")
-    elif args.command == "answers":
-        if not args.folder:
-            p.error("answers needs a FOLDER")
-        print(quiz.write_answers(args.folder, args.lesson, quiz.right_answers(args.lesson)))
-    else:
+    if args.command == "update":
+        changes = notebook.update(args.lesson, args.path)
+        where = args.path or notebook.notebook_path(args.lesson)
+        print(f"{where}: " + ("; ".join(changes) if changes else "already in step with the key"))
+        if changes:
+            print("next: `make course` regenerates the learner notebooks, then `make check`")
+    elif args.command == "check":
         qs = quiz.load_key(args.lesson)
         print(f"{args.lesson}: {len(qs)} questions OK: " + ", ".join(f"{q['n']}. {q['id']} ({q['kind']})" for q in qs))
+        stale = notebook.update(args.lesson, args.path, write=False)
+        if stale:
+            print(f"the notebook's quiz cells are not in step with the key ({'; '.join(stale)}): "
+                  f"run `python -m autograder.quiz update {args.lesson}`", file=sys.stderr)
+            return 1
+    elif args.command == "cells":
+        for cell in notebook.cells(args.lesson):
+            meta = cell.metadata["nbgrader"]
+            kind = "test" if meta["grade"] else "solution" if meta["solution"] else "locked"
+            points = f", {meta['points']:g} point{'s' if meta['points'] != 1 else ''}" if "points" in meta else ""
+            print(f"# ---- {meta['grade_id']} ({kind}{points})")
+            print(cell.source)
+    else:
+        if not args.path:
+            p.error("answers needs a FOLDER")
+        print(quiz.write_answers(args.path, args.lesson, quiz.right_answers(args.lesson)))
     return 0
 
 

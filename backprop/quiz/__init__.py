@@ -26,34 +26,35 @@ API (all there is)
 ``bp-quiz-q-<qid>``). ``prompt``: HTML with maths in ``$...$``. ``seal`` and the
 whole question cell are generated, never typed: write the question with its key
 in ``autograder/quiz/keys/<lesson>.py`` and run
-``python -m autograder.quiz cells <lesson>`` (then ``update <lesson> <file.nbsrc>``
-after every change to the key; see ``autograder/quiz/README.md``). Choice options
+``python -m autograder.quiz update <lesson>``, which writes the question and
+grade cells into ``solutions/<lesson>/<lesson>.ipynb`` (again after every
+change to the key; see ``autograder/quiz/README.md``). Choice options
 are shown in an order shuffled from the question id, never with the answer first.
 
-Usage (``.nbsrc`` blocks as ``python -m autograder.quiz cells`` prints them; an
-invented lesson ``00_example``, not a real quiz)::
+Usage (the cells as ``python -m autograder.quiz cells`` prints them, each
+headed by its grade_id; an invented lesson ``00_example``, not a real quiz)::
 
-    #%% locked id=quiz_setup             (or add the two lines to the setup cell)
+    # ---- quiz_setup (locked)             (or add the two lines to the setup cell)
     from backprop import quiz
     quiz.start("00_example", salt="backprop-by-hand/2026")
 
-    #%% locked id=quiz_q_sigmoid_range
+    # ---- quiz_q_sigmoid_range (locked)
     quiz.single("sigmoid_range", r"Which values can $\sigma(z)$ take?",
                 ["(−1, 1)", "(0, 1)", "[0, ∞)"], seal="eyJo...")
 
-    #%% locked id=quiz_q_relu_facts
+    # ---- quiz_q_relu_facts (locked)
     quiz.multiple("relu_facts", r"Which are true of $\mathrm{ReLU}(z) = \max(0, z)$?",
                   ["its slope is 0 for z < 0", "it is bounded above", "its slope is 1 for z > 0"],
                   seal="eyJo...")
 
-    #%% locked id=quiz_q_forward_order
+    # ---- quiz_q_forward_order (locked)
     quiz.order("forward_order", "Put the forward pass in order.",
                ["a1 = σ(z1)", "z2 = W2 a1 + b2", "z1 = W1 x + b1"], seal="eyJo...")
 
-    #%% locked id=quiz_q_sigmoid_at_0
+    # ---- quiz_q_sigmoid_at_0 (locked)
     quiz.numeric("sigmoid_at_0", r"What is $\sigma(0)$?", seal="eyJo...")
 
-    #%% solution id=quiz_answers_00       (released as a stub that does nothing)
+    # ---- quiz_answers_00 (solution)       (released as a stub that does nothing)
     with quiz.by_code():
         ### BEGIN SOLUTION
         quiz.answer("sigmoid_range", "(0, 1)")
@@ -62,7 +63,7 @@ invented lesson ``00_example``, not a real quiz)::
         quiz.answer("sigmoid_at_0", 0.5)
         ### END SOLUTION
 
-    #%% test id=test_quiz_sigmoid_range points=1   (the grade-cell pattern: one per question)
+    # ---- test_quiz_sigmoid_range (test)   (the grade-cell pattern: one per question)
     """Question 1 (range of the sigmoid): graded from your saved answer."""
     quiz.check("sigmoid_range")
     ### BEGIN HIDDEN TESTS
