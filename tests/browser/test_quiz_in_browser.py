@@ -25,8 +25,7 @@ import shutil
 import pytest
 
 from lab import ROOT, lesson_notebooks
-from labcheck import (NotebookSession, check_question, drag_into_order, nbgrader_cells, question_state, report,
-                      tag_expected_failures)
+from labcheck import (NotebookSession, check_question, drag_into_order, nbgrader_cells, question_state, tag_expected_failures)
 
 QUIZ_LESSON = "07_try_it"
 ORDER = re.compile(r"""quiz\.order\(\s*["']([A-Za-z0-9_-]+)["']""")
