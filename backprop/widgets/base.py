@@ -120,6 +120,8 @@ def align(sliders):
     for s in sliders:
         s.style.description_width = f"{width}px"
         s.layout.width = f"{width + TRACK_PX}px"
+        # ipywidgets gives numeric sliders a 2 px margin but not the selection slider: the same for all
+        s.layout.margin = "var(--jp-widgets-margin, 2px)"
     return width
 
 
