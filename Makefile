@@ -35,8 +35,15 @@ lint: setup
 check: lint
 	PYTHONPATH=$(CURDIR) $(PY) -m pytest -m "$(FAST)" $(PYTEST_ARGS)
 
-test: setup system lint
+test: setup system hub-deps lint
 	PYTHONPATH=$(CURDIR) $(PY) -m pytest $(PYTEST_ARGS)
+
+# The JupyterHub test's proxy: configurable-http-proxy from npm, pinned in tests/hub/package-lock.json
+# (needs Node.js >= 20 and npm; reinstalled only when the lock file changes).
+hub-deps:
+	@[ tests/hub/node_modules/.package-lock.json -nt tests/hub/package-lock.json ] || { \
+	  command -v npm >/dev/null || { echo "hub-deps: the JupyterHub test needs Node.js >= 20 and npm" >&2; exit 1; }; \
+	  cd tests/hub && npm ci --no-audit --no-fund --loglevel=error; }
 
 # Regenerate the learner notebooks from the instructor notebooks with nbgrader.
 course: setup
