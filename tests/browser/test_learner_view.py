@@ -214,6 +214,13 @@ def test_explorer_controls_line_up_say_their_keys_and_step(rel, lab, lab_page, a
         for j in range(explorers.count()):
             ex = explorers.nth(j)
             ex.scroll_into_view_if_needed()
+            # widget views attach one by one: wait until the help line and the readout have text
+            try:
+                page.wait_for_function(
+                    "(ex) => ['.bp-slider-help', '.bp-readout'].every(c => ((ex.querySelector(c) || {}).innerText || '')"
+                    ".trim().length > 0)", arg=ex.element_handle(), timeout=TIMEOUT_WIDGET_MS, polling=100)
+            except Exception:
+                pass  # the assertions below say what is missing
             f = ex.evaluate(JS_EXPLORER)
             where = f"{rel}, explorer {j}"
             assert f["rows"] and len(f["rows"]) == f["sliders"], f"{where}: a slider is not in a row with buttons"
@@ -249,6 +256,10 @@ def test_explorer_controls_line_up_say_their_keys_and_step(rel, lab, lab_page, a
                     pytest.fail(f"{where}: the first ArrowRight on slider {f['rows'][k]['trait']} did not move it "
                                 f"(it shows {s.evaluate(JS_VALUE)}, was {before})")
                 _wait_idle(page)
+            if "bp-slider-eps" in (ex.locator(".bp-slider").first.get_attribute("class") or ""):
+                # lesson 05: the readout writes ε exactly as the slider shows it (5.6e-6, not 6e-6 / 5.6e-06)
+                shown = ex.locator(".bp-slider").first.evaluate(JS_VALUE)["text"]
+                assert f"ε = {shown}:" in ex.locator(".bp-readout").inner_text(), (shown, ex.locator(".bp-readout").inner_text())
             s = sliders.first
             row = ex.locator(".bp-slider-row").first
             for sign in ("−", "+"):
@@ -314,5 +325,10 @@ def test_minus_plus_buttons_move_a_slider_in_notebook_7(lab, lab_page, artifacts
             page.wait_for_function("([r, z]) => r.innerText.includes('z = w·x + b = ' + z)",
                                    arg=[readout.element_handle(), z], timeout=TIMEOUT_WIDGET_MS)
         assert "Notebook 7" in ex.locator(".bp-slider-help").inner_text()
+        # Notebook 7 collapses the quiz question cells too: the question shows, its seal does not
+        cell = page.locator(f"{CELLS}:has(.bp-quiz)").first
+        cell.scroll_into_view_if_needed()
+        c = cell.evaluate(JS_QUIZ_CELL)
+        assert not SEAL.search(c["input"]) and c["placeholder"] and c["question"].startswith("Question 1."), c
     finally:
         session.screenshot(artifacts / "learner-notebook7-explorer-01.png")
