@@ -47,6 +47,9 @@ def main(argv=None):
                     help="re-grade only this learner (repeatable); others keep their earlier results")
     gr.add_argument("--force", action="store_true", help="re-grade everything, ignoring earlier results")
     gr.add_argument("--no-progress", action="store_true", help="no progress bar")
+    # grading on a Dask cluster, and on submit (autograder/cluster.py, autograder/watch.py)
+    gr.add_argument("--cluster", default=None, metavar="ADDRESS",
+                    help="grade the notebooks on this Dask scheduler (tcp://HOST:8786); this process writes the gradebook")
     args = parser.parse_args(argv)
     if args.command == "release":
         from autograder.release import release
@@ -68,7 +71,7 @@ def main(argv=None):
         from autograder.intake import IntakeError
         opts = Options(timeout=args.timeout, memory=args.memory, output_limit=args.output_limit * 1024,
                        jobs=args.jobs or 0, db=args.db, force=args.force, only=args.learner,
-                       progress=not args.no_progress and sys.stderr.isatty())
+                       progress=not args.no_progress and sys.stderr.isatty(), cluster=args.cluster)
         try:
             s = grade(args.submissions, args.out, opts)
         except IntakeError as exc:

@@ -46,6 +46,7 @@ class Options:
     force: bool = False
     only: list = None          # re-grade only these learners (others come from earlier results)
     progress: bool = True
+    cluster: str = None        # a Dask scheduler address: grade the notebooks on that cluster (autograder/cluster.py)
 
 
 @dataclass
@@ -394,7 +395,11 @@ def _run_pool(tasks, jobs, opts, out, db_url, lessons, results, limits, summary)
         bar.update(1)
 
     todo = list(tasks)
-    if jobs > 1 and len(todo) > 1:
+    if opts.cluster:   # the notebooks are graded on a Dask cluster; results come back here, to done()
+        from autograder import cluster
+        cluster.run(todo, opts.cluster, done)
+        todo = []
+    elif jobs > 1 and len(todo) > 1:
         import multiprocessing as mp
         from concurrent.futures.process import BrokenProcessPool
         for _attempt in range(3):   # a worker process that dies (not a kernel: the worker) costs a new pool
