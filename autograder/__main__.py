@@ -50,7 +50,13 @@ def main(argv=None):
     # grading on a Dask cluster, and on submit (autograder/cluster.py, autograder/watch.py)
     gr.add_argument("--cluster", default=None, metavar="ADDRESS",
                     help="grade the notebooks on this Dask scheduler (tcp://HOST:8786); this process writes the gradebook")
+    from autograder import watch
+    watch.add_arguments(sub.add_parser("watch", help="grade each submission as it lands in a folder, release feedback",
+                                       description="Grade each submission in INBOX as it lands and release its "
+                                                   "feedback, with the same sandbox and gradebook as grade."))
     args = parser.parse_args(argv)
+    if args.command == "watch":
+        return watch.main(args)
     if args.command == "release":
         from autograder.release import release
         ids = release(out=args.out, only=args.lessons or None)
