@@ -57,4 +57,14 @@ def course_config(root=ROOT, *, releasing=True, release_dir=None, db_url=None):
     cfg.ClearSolutions.text_stub = TEXT_STUB
     # autograde copies the instructor's files over the learner's: never the learner's quiz answers
     cfg.Autograde.exclude_overwriting = {lesson: [QUIZ_ANSWERS] for lesson in source_lessons(root)}
+    cfg.GenerateFeedback.preprocessors = feedback_preprocessors()
     return cfg
+
+
+def feedback_preprocessors():
+    """nbgrader's generate_feedback, with hidden tests taken out of the sources and out of the tracebacks."""
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+
+    from autograder.preprocessors import ClearTracebacks
+    return [GetGrades, ClearHiddenTests, ClearTracebacks, CSSHTMLHeaderPreprocessor]

@@ -43,6 +43,7 @@ def lessons(root=ROOT):
 def gid(cell):
     return grade_id(cell)
 
+
 def blank(lesson):
     return nbformat.read(str(ROOT / "course" / lesson / f"{lesson}.ipynb"), as_version=4)
 

@@ -177,6 +177,18 @@ def test_binder_environment_has_the_pinned_widget_stack(binder_env):
 
 @pytest.mark.browser
 @pytest.mark.slow
+def test_binder_environment_holds_no_instructor_package(binder_env):
+    """Learners' kernels (cwd: a lesson folder) can import backprop but not the answers in autograder/."""
+    lesson = binder_env["repo"] / "course" / "01_chain_rule"
+    code = "import backprop\ntry:\n    import autograder\nexcept ImportError:\n    print('NO-ANSWERS')\n"
+    out = _run([str(binder_env["python"]), "-c", code], cwd=lesson, env=binder_env["env"])
+    assert "NO-ANSWERS" in out, "a learner's kernel on Binder can import the instructor package"
+    listed = json.loads(_run([str(binder_env["python"]), "-m", "pip", "list", "--format=json"], env=binder_env["env"]))
+    assert "backprop-by-hand-instructor" not in {p["name"].lower() for p in listed}
+
+
+@pytest.mark.browser
+@pytest.mark.slow
 def test_binder_launch_link_opens_lesson_01_with_working_widgets(binder_env, browser, artifacts):
     text = (ROOT / "README.md").read_text()
     target = next(t for _, t in binder_link_targets(text) if t.endswith(".ipynb"))
