@@ -33,7 +33,9 @@ def main(argv=None):
     rel.add_argument("lessons", nargs="*", help="only these lessons (default: all)")
     gr = sub.add_parser("grade", help="grade a class's submissions (folder or .zip)",
                         description="Grade every learner's notebooks against the lessons in course/ and solutions/.")
-    gr.add_argument("submissions", help="folder or .zip: LEARNER/LESSON.ipynb or LEARNER/LESSON/LESSON.ipynb")
+    gr.add_argument("submissions", nargs="?", default=None,
+                    help="folder or .zip: LEARNER/LESSON.ipynb or LEARNER/LESSON/LESSON.ipynb "
+                         "(default with --course: COURSE/submitted)")
     gr.add_argument("--out", required=True, help="output folder: grades.csv, feedback/, report.html, gradebook.db")
     gr.add_argument("--jobs", type=_positive(int), default=None, help="notebooks graded at once (default: CPU cores)")
     gr.add_argument("--timeout", type=_positive(float), default=DEFAULT.timeout,
@@ -46,6 +48,13 @@ def main(argv=None):
     gr.add_argument("--learner", action="append", default=None, metavar="NAME",
                     help="re-grade only this learner (repeatable); others keep their earlier results")
     gr.add_argument("--force", action="store_true", help="re-grade everything, ignoring earlier results")
+    gr.add_argument("--course", default=None, metavar="DIR",
+                    help="an nbgrader course folder to grade into: its submitted/, its gradebook.db (unless --db), "
+                         "and autograded/ and feedback/ in nbgrader's layout for formgrader and release_feedback")
+    gr.add_argument("--course-id", default=None,
+                    help="the gradebook's course id (default: the course's nbgrader_config.py, else backprop-by-hand)")
+    gr.add_argument("--roster", default=None, metavar="FILE",
+                    help="CSV learner,name,id,email: also write OUT/canvas_import.csv (Canvas's gradebook import)")
     gr.add_argument("--no-progress", action="store_true", help="no progress bar")
     # grading on a Dask cluster, and on submit (autograder/cluster.py, autograder/watch.py)
     gr.add_argument("--cluster", default=None, metavar="ADDRESS",
@@ -66,6 +75,18 @@ def main(argv=None):
         import warnings
         from pathlib import Path
         warnings.filterwarnings("ignore")  # nbformat's notes on learners' notebooks go into the report instead
+        if args.submissions is None:
+            if not args.course:
+                parser.error("give SUBMISSIONS, or --course DIR to grade DIR/submitted")
+            args.submissions = str(Path(args.course) / "submitted")
+        if args.course and not Path(args.course).is_dir():
+            parser.error(f"no such course folder: {args.course}")
+        if args.roster:
+            from autograder.lms import read_roster
+            try:
+                read_roster(args.roster)
+            except (OSError, ValueError, UnicodeDecodeError) as exc:
+                parser.error(f"cannot use the roster {args.roster}: {exc}")
         if not Path(args.submissions).exists():
             parser.error(f"no such folder or .zip file: {args.submissions}")
         if Path(args.submissions).is_file():
@@ -77,7 +98,8 @@ def main(argv=None):
         from autograder.intake import IntakeError
         opts = Options(timeout=args.timeout, memory=args.memory, output_limit=args.output_limit * 1024,
                        jobs=args.jobs or 0, db=args.db, force=args.force, only=args.learner,
-                       progress=not args.no_progress and sys.stderr.isatty(), cluster=args.cluster)
+                       progress=not args.no_progress and sys.stderr.isatty(), course=args.course,
+                       course_id=args.course_id, roster=args.roster, cluster=args.cluster)
         try:
             s = grade(args.submissions, args.out, opts)
         except IntakeError as exc:
@@ -86,7 +108,7 @@ def main(argv=None):
         except GraderError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
-        flagged = sum(1 for r in s.rows if r["flags"] and r["flags"] != "missing")
+        flagged = sum(1 for r in s.rows if set(r["flags"].split(";")) - {"", "missing", "late"})
         print(f"graded {s.graded} notebooks ({s.cached} unchanged, kept) for {len(s.learners)} learners × "
               f"{len(s.lessons)} lessons in {s.seconds:.1f} s; {flagged} flagged.")
         print(f"grades: {Path(args.out) / 'grades.csv'}   report: {Path(args.out) / 'report.html'}   "

@@ -30,6 +30,7 @@ FLAG_WORDS = {
     "monkeypatch": "Your code replaces something the tests rely on (a NumPy function, a builtin, a checking "
                    "helper or how errors are shown). The grader undid that before each test; your instructor will "
                    "see this note.",
+    "late": "You submitted after the due date.",
     "reference-import": "Your code uses the course's reference solutions (or the library function that is the "
                         "answer to the exercise) instead of computing the answer itself. Those exercises earn no "
                         "points.",
@@ -91,8 +92,17 @@ def render(learner, lesson, result, limits, answers=None):
              f"<h1>{e(lesson.id.replace('_', ' '))}: your results</h1>",
              f"<p>{e(learner)}</p>",
              f"<p class='score'>Score: <b>{score:g}</b> out of {max_score:g}</p>"]
+    if result.get("timestamp"):
+        how = " (the time the course's exchange recorded)" if result.get("timestamp_from") == "timestamp.txt" \
+            else " (the time of the notebook file)"
+        parts.append(f"<p>Submitted {e(result['timestamp'])}{how}.</p>")
+    if result.get("seconds_late", 0) > 0:
+        penalty = result.get("late_penalty", 0)
+        parts.append("<p class='note'>This was after the due date"
+                     + (f": {penalty:g} points were taken off for lateness." if penalty else ".") + "</p>")
     for flag in result.get("flags", []):
-        parts.append(f"<p class='note'>{e(FLAG_WORDS.get(flag, flag))}</p>")
+        if flag != "late":   # said above, with the penalty
+            parts.append(f"<p class='note'>{e(FLAG_WORDS.get(flag, flag))}</p>")
     tests = result.get("tests", {})
     answers = answers or {}
     for ex, title, test_ids in lesson.exercises:

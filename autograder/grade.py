@@ -27,7 +27,7 @@ from autograder.limits import DEFAULT
 
 VERSION = "1"  # bump when a change to the grader changes grades: every cached result is re-graded
 FLAGS = ["missing", "unreadable", "timeout", "memory", "kernel-died", "output-limit", "tampered", "monkeypatch",
-         "reference-import"]
+         "reference-import", "late"]
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("autograder")
 
@@ -47,6 +47,9 @@ class Options:
     only: list = None          # re-grade only these learners (others come from earlier results)
     progress: bool = True
     cluster: str = None        # a Dask scheduler address: grade the notebooks on that cluster (autograder/cluster.py)
+    course: str = None         # an nbgrader course root to grade into (its gradebook, autograded/, feedback/)
+    course_id: str = None      # the gradebook's course (default: the course's nbgrader_config.py, else ours)
+    roster: str = None         # CSV learner → LMS identity, for OUT/canvas_import.csv
 
 
 @dataclass
@@ -276,19 +279,49 @@ def _simple_result(sub, lesson, flag, key, message):
             "answers": {}, "key": key, "seconds": 0.0, "kernel_seconds": 0.0}
 
 
+def course_settings(course_root):
+    """The nbgrader configuration of a course folder (its nbgrader_config.py), or an empty one."""
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    path = Path(course_root) / "nbgrader_config.py"
+    if not path.exists():
+        return Config()
+    try:
+        return PyFileConfigLoader(path.name, path=str(path.parent)).load_config()
+    except Exception as exc:
+        raise GraderError(f"could not read {path}: {exc}") from exc
+
+
 def grade(submissions, out, opts=None, root=ROOT):
     """Grade every learner × lesson; return a :class:`Summary`. Raises GraderError/IntakeError if it cannot run."""
     from autograder import gradebook
+    from autograder.nbconfig import COURSE_ID
 
     opts = opts or Options()
     out = Path(out).resolve()
-    db_url = opts.db or gradebook.default_url(out)
+    root = Path(root).resolve()
+    course = Path(opts.course).resolve() if opts.course else None
+    settings = course_settings(course or root)
+    course_id = opts.course_id or settings.get("CourseDirectory", {}).get("course_id") or COURSE_ID
+    if course is not None:
+        db_url = opts.db or gradebook.default_url(course)
+    else:
+        db_url = opts.db or gradebook.default_url(out)
     source_db = f"sqlite:///{out / '.state' / 'source.db'}"   # the workers' private copy of the lessons
+    try:
+        gradebook.check_course(db_url, course_id)
+    except gradebook.CourseMismatch as exc:
+        raise GraderError(str(exc)) from None
+    except Exception:
+        pass   # an unreachable gradebook is reported where the lessons are recorded
+    book = gradebook.Book(db_url, course_id, late=settings)
+    source = gradebook.Book(source_db, course_id)
     with gradebook.tuned(durable=[db_url], scratch=[source_db]):
-        return _grade(submissions, out, opts, Path(root).resolve(), db_url, source_db)
+        return _grade(submissions, out, opts, root, book, source, course)
 
 
-def _grade(submissions, out, opts, root, db_url, source_db):
+def _grade(submissions, out, opts, root, book, source, course):
     from autograder import feedback, gradebook, report
     from autograder.intake import intake
     from autograder.lessons import load_all
@@ -302,25 +335,27 @@ def _grade(submissions, out, opts, root, db_url, source_db):
     state = out / ".state"
     state.mkdir(exist_ok=True)
     learners, subs, notes = intake(submissions, out, list(lessons))
-    stale = [l.id for l in lessons.values() if not gradebook.has_lesson(source_db, l.id, l.tests)
+    stale = [l.id for l in lessons.values() if not source.has_lesson(l.id, l.tests)
              or _load_json(state / f"lesson-{l.id}.json") != {"fingerprint": l.fingerprint}]
     try:
         if stale:
-            gradebook.enter_lessons(stale, source_db, state / "release", root)
-        todo = [l for l in lessons if l in stale or not gradebook.has_lesson(db_url, l, lessons[l].tests)]
-        fresh = db_url == gradebook.default_url(out) and not (out / "gradebook.db").exists()
-        if fresh:   # a new SQLite gradebook starts as a copy of the lessons just recorded
-            shutil.copyfile(state / "source.db", out / "gradebook.db")
-        elif todo:
-            gradebook.enter_lessons(todo, db_url, state / "release", root)
+            source.enter_lessons(stale, state / "release", root)
+        target = gradebook.sqlite_file(book.db_url)
+        if target is not None and not os.path.exists(target):
+            # a new SQLite gradebook starts as a copy of the lessons just recorded
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(state / "source.db", target)
+        todo = [l for l in lessons if l in stale or not book.has_lesson(l, lessons[l].tests)]
+        if todo:
+            book.enter_lessons(todo, state / "release", root)
     except Exception as exc:
-        raise GraderError(f"could not record the lessons in the gradebook {db_url}: {exc}") from exc
+        raise GraderError(f"could not record the lessons in the gradebook {book.db_url}: {exc}") from exc
     for l in stale:
         _write_json(state / f"lesson-{l}.json", {"fingerprint": lessons[l].fingerprint})
-    in_db = gradebook.scores(db_url)
+    in_db = book.scores()
     limits = {"timeout": opts.timeout, "memory": opts.memory}
 
-    summary = Summary(learners=learners, lessons=list(lessons), notes=notes, db_url=db_url)
+    summary = Summary(learners=learners, lessons=list(lessons), notes=notes, db_url=book.db_url)
     results, tasks = {}, []
     for (learner, lid), sub in sorted(subs.items()):
         lesson = lessons[lid]
@@ -339,26 +374,34 @@ def _grade(submissions, out, opts, root, db_url, source_db):
                    else f"The notebook could not be read: {sub.unreadable}.")
             res = _simple_result(sub, lesson, flag, key, msg)
             if sub.missing:
-                gradebook.forget(db_url, learner, lid)
+                book.forget(learner, lid)
                 res["score"] = 0.0
             else:
-                res["score"] = gradebook.save_zero(db_url, learner, lid)
+                _recorded(res, book.save_zero(learner, lid, timestamp=sub.timestamp), sub)
             res["max_score"] = lesson.max_score
             feedback.write(fb, feedback.render(learner, lesson, res, limits))
             _write_json(result_path(out, learner, lid), res)
+            if course is not None and not sub.missing:
+                _into_course(course, out, res, sub)
             results[(learner, lid)] = res
             summary.graded += 1
             summary.graded_now.append((learner, lid))
             continue
         tasks.append({"learner": learner, "lesson": lid, "folder": str(sub.folder), "root": str(root),
-                      "work": str(out / "autograded" / learner / lid), "source_db": source_db, "key": key,
-                      "timeout": opts.timeout, "memory": opts.memory, "output_limit": opts.output_limit})
+                      "work": str(out / "autograded" / learner / lid), "source_db": source.db_url, "key": key,
+                      "timeout": opts.timeout, "memory": opts.memory, "output_limit": opts.output_limit,
+                      "timestamp": sub.timestamp, "timestamp_from": sub.timestamp_from,
+                      "course": str(course) if course is not None else None})
 
     jobs = opts.jobs or os.cpu_count() or 1
     if tasks:
-        _run_pool(tasks, jobs, opts, out, db_url, lessons, results, limits, summary)
+        _run_pool(tasks, jobs, opts, out, book, lessons, results, limits, summary)
 
-    summary.rows = write_csv(out, learners, lessons, results, db_url)
+    summary.rows = write_csv(out, learners, lessons, results, book)
+    from autograder import lms
+    lms.write_wide(out, learners, lessons, summary.rows)
+    if opts.roster:
+        summary.notes.extend(lms.write_canvas(out, opts.roster, learners, lessons, summary.rows))
     try:
         report.write_report(out, summary, lessons, results)
     except Exception as exc:  # the report is a convenience; grades are already safe
@@ -369,25 +412,78 @@ def _grade(submissions, out, opts, root, db_url, source_db):
     return summary
 
 
-def _store(res, out, db_url, lessons, limits):
-    from autograder import feedback, gradebook
+def _recorded(res, rec, sub_or_task):
+    """Put what the gradebook recorded (score after any late penalty, the submission time) into a result."""
+    res["score"] = rec.score
+    ts = sub_or_task["timestamp"] if isinstance(sub_or_task, dict) else sub_or_task.timestamp
+    frm = sub_or_task["timestamp_from"] if isinstance(sub_or_task, dict) else sub_or_task.timestamp_from
+    res["timestamp"], res["timestamp_from"] = ts, frm
+    res["late_penalty"], res["seconds_late"] = rec.late_penalty, rec.seconds_late
+    if rec.seconds_late > 0:
+        res["flags"] = ordered(res["flags"] + ["late"])
+        res["details"] = res["details"] + [
+            f"submitted {_duration(rec.seconds_late)} after the due date"
+            + (f": late penalty {rec.late_penalty:g} points" if rec.late_penalty else " (no late penalty set)")]
+
+
+def _duration(seconds):
+    minutes = int(round(seconds / 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = [f"{days} d"] * bool(days) + [f"{hours} h"] * bool(hours) + [f"{minutes} min"]
+    return " ".join(parts if days or hours else [f"{minutes} min"])
+
+
+def _into_course(course, out, res, sub_or_task):
+    """Grading into an nbgrader course: the executed notebook in autograded/ and the feedback page in feedback/,
+    in nbgrader's layout, with the submission's timestamp (formgrader and release_feedback read them there)."""
+    learner, lid = res["learner"], res["lesson"]
+    folder = Path(sub_or_task["folder"] if isinstance(sub_or_task, dict) else sub_or_task.folder)
+    done = Path(out) / "autograded" / learner / lid
+    dest = Path(course) / "autograded" / learner / lid
+    if dest.exists():
+        shutil.rmtree(dest)
+    if done.exists():
+        shutil.copytree(done, dest)
+    else:
+        shutil.copytree(folder, dest)
+    fb_dir = Path(course) / "feedback" / learner / lid
+    fb_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(Path(out) / "feedback" / learner / f"{lid}.html", fb_dir / f"{lid}.html")
+    original = Path(course) / "submitted" / learner / lid
+    if original.is_dir() and not (original / "timestamp.txt").exists() and (folder / "timestamp.txt").exists():
+        # formgrader compares the gradebook's time with submitted/…/timestamp.txt: the file's time, recorded
+        shutil.copyfile(folder / "timestamp.txt", original / "timestamp.txt")
+    for name in ("timestamp.txt", "submission_secret.txt"):   # nbgrader's release_feedback reads both
+        if (folder / name).exists():
+            shutil.copyfile(folder / name, fb_dir / name)
+            shutil.copyfile(folder / name, dest / name)
+
+
+def _store(res, out, book, lessons, limits, task=None):
+    from autograder import feedback
     lesson = lessons[res["lesson"]]
     nb = res.pop("notebook")
-    res["score"] = gradebook.save(db_url, res["learner"], lesson.id, nb, flagged=bool(res["flags"]))
+    rec = book.save(res["learner"], lesson.id, nb, flagged=bool(res["flags"]), timestamp=(task or {}).get("timestamp"))
+    _recorded(res, rec, task or {"timestamp": "", "timestamp_from": ""})
     res["max_score"] = lesson.max_score
     feedback.write(Path(out) / "feedback" / res["learner"] / f"{lesson.id}.html",
                    feedback.render(res["learner"], lesson, res, limits, res.get("answers")))
     _write_json(result_path(out, res["learner"], lesson.id), res)
+    if task and task.get("course"):
+        _into_course(task["course"], out, res, task)
 
 
-def _run_pool(tasks, jobs, opts, out, db_url, lessons, results, limits, summary):
+def _run_pool(tasks, jobs, opts, out, book, lessons, results, limits, summary):
     from tqdm import tqdm
 
     bar = tqdm(total=len(tasks), unit="notebook", desc="grading", disable=not opts.progress, file=sys.stderr,
                ncols=min(shutil.get_terminal_size((100, 20)).columns, 120))
 
+    by_key = {(t["learner"], t["lesson"]): t for t in tasks}
+
     def done(res):
-        _store(res, out, db_url, lessons, limits)
+        _store(res, out, book, lessons, limits, by_key.get((res["learner"], res["lesson"])))
         results[(res["learner"], res["lesson"])] = res
         summary.graded += 1
         summary.graded_now.append((res["learner"], res["lesson"]))
@@ -453,9 +549,8 @@ def fmt(x):
     return f"{float(x):g}"
 
 
-def write_csv(out, learners, lessons, results, db_url):
-    from autograder import gradebook
-    scores = gradebook.scores(db_url)
+def write_csv(out, learners, lessons, results, book):
+    scores = book.scores()
     maxes = {l.id: l.max_score for l in lessons.values()}
     rows = []
     for learner in sorted(learners, key=lambda s: (s.casefold(), s)):
@@ -475,6 +570,7 @@ def write_csv(out, learners, lessons, results, db_url):
         w = csv.DictWriter(f, fieldnames=["learner", "lesson", "score", "max_score", "flags", "tests_passed",
                                           "tests_total", "details"])
         w.writeheader()
-        w.writerows(rows)
+        from autograder.lms import safe   # a learner named "=HYPERLINK(…)" is text in a spreadsheet
+        w.writerows([dict(r, learner=safe(r["learner"]), details=safe(r["details"])) for r in rows])
     os.replace(tmp, path)
     return rows

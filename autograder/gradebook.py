@@ -14,6 +14,7 @@ a private SQLite copy (``OUT/.state/source.db``).
 import logging
 import os
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
@@ -25,7 +26,7 @@ from sqlalchemy.engine import Engine
 log = logging.getLogger("autograder")
 
 
-def _sqlite_file(db_url):
+def sqlite_file(db_url):
     prefix = "sqlite:///"
     return os.path.abspath(db_url[len(prefix):]) if db_url.startswith(prefix) else None
 
@@ -43,11 +44,11 @@ def tuned(durable, scratch=()):
 
     pragmas = {}
     for url in durable:
-        if _sqlite_file(url):
-            pragmas[_sqlite_file(url)] = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL")
+        if sqlite_file(url):
+            pragmas[sqlite_file(url)] = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL")
     for url in scratch:
-        if _sqlite_file(url):
-            pragmas[_sqlite_file(url)] = ("PRAGMA synchronous=OFF",)
+        if sqlite_file(url):
+            pragmas[sqlite_file(url)] = ("PRAGMA synchronous=OFF",)
 
     def connect(dbapi_connection, connection_record):
         if not isinstance(dbapi_connection, sqlite3.Connection):
@@ -71,102 +72,181 @@ def default_url(out):
     return f"sqlite:///{Path(out).resolve() / 'gradebook.db'}"
 
 
-def enter_lessons(lessons, db_url, release_dir, root):
-    """Record every lesson in the gradebook with nbgrader's GenerateAssignment (solutions/ → db)."""
-    from nbgrader.converters import GenerateAssignment
-    from nbgrader.coursedir import CourseDirectory
+NBGRADER_PLACEHOLDER = "default_course"
 
-    cfg = course_config(root, release_dir=release_dir, db_url=db_url)
-    cfg.BaseConverter.force = True
-    quiet = logging.getLogger("nbgrader-autograder")
-    quiet.setLevel(logging.CRITICAL)
-    cwd = os.getcwd()
+
+class CourseMismatch(Exception):
+    """The gradebook belongs to another course: grading into it would start a second course."""
+
+
+def check_course(db_url, course_id):
+    """Refuse a gradebook that already holds courses, none of them ``course_id``."""
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(db_url)
     try:
-        os.chdir(root)
-        for lesson in lessons:
-            def generate():
-                coursedir = CourseDirectory(config=cfg)
-                coursedir.assignment_id = lesson
-                GenerateAssignment(coursedir=coursedir, config=cfg, log=quiet).start()
-            try:
-                generate()
-            except Exception:
-                # nbgrader will not add or remove cells of a lesson that has submissions. The lesson
-                # changed, so every one of its submissions is re-graded anyway: start it afresh.
-                if not drop_lesson(db_url, lesson):
-                    raise
-                log.warning("lesson %s changed since it was last graded: its earlier submissions are "
-                            "removed from the gradebook and graded again", lesson)
-                generate()
+        if "course" not in inspect(engine).get_table_names():
+            return
+        with engine.connect() as conn:
+            have = sorted(row[0] for row in conn.execute(text("SELECT id FROM course")))
     finally:
-        os.chdir(cwd)
+        engine.dispose()
+    # nbgrader's own preprocessors open the gradebook without a course id, which adds this placeholder
+    have = [c for c in have if c != NBGRADER_PLACEHOLDER] or have
+    if have and course_id not in have:
+        raise CourseMismatch(
+            f"the gradebook {db_url} belongs to course {', '.join(map(repr, have))}, not {course_id!r}: grading "
+            f"into it would start a second course. Pass --course-id {have[0]} to grade into that course, or "
+            f"give another --db.")
 
 
-def drop_lesson(db_url, lesson):
-    with Gradebook(db_url, COURSE_ID) as gb:
+@dataclass(frozen=True)
+class Recorded:
+    """One submission as the gradebook has it."""
+
+    score: float          # after any late penalty: what the LMS gets
+    raw_score: float
+    late_penalty: float
+    timestamp: object     # datetime (UTC) or None
+    seconds_late: float
+
+
+def _recorded(sub):
+    raw = float(sub.score)
+    penalty = float(sub.late_submission_penalty or 0)
+    return Recorded(score=max(0.0, raw - penalty), raw_score=raw, late_penalty=penalty, timestamp=sub.timestamp,
+                    seconds_late=float(sub.total_seconds_late))
+
+
+@dataclass
+class Book:
+    """The gradebook of one course: nbgrader's database at ``db_url`` under ``course_id``.
+
+    ``late``: the nbgrader configuration that decides late penalties (``LateSubmissionPlugin``), read from the
+    course's ``nbgrader_config.py``; nbgrader's own default (no penalty) when None.
+    """
+
+    db_url: str
+    course_id: str = COURSE_ID
+    late: object = None
+
+    def open(self):
+        return Gradebook(self.db_url, self.course_id)
+
+    def enter_lessons(self, lessons, release_dir, root):
+        """Record every lesson in the gradebook with nbgrader's GenerateAssignment (solutions/ → db)."""
+        from nbgrader.converters import GenerateAssignment
+        from nbgrader.coursedir import CourseDirectory
+
+        cfg = course_config(root, release_dir=release_dir, db_url=self.db_url)
+        cfg.CourseDirectory.course_id = self.course_id
+        cfg.BaseConverter.force = True
+        quiet = logging.getLogger("nbgrader-autograder")
+        quiet.setLevel(logging.CRITICAL)
+        cwd = os.getcwd()
         try:
-            gb.remove_assignment(lesson)
+            os.chdir(root)
+            for lesson in lessons:
+                def generate():
+                    coursedir = CourseDirectory(config=cfg)
+                    coursedir.assignment_id = lesson
+                    GenerateAssignment(coursedir=coursedir, config=cfg, log=quiet).start()
+                try:
+                    generate()
+                except Exception:
+                    # nbgrader will not add or remove cells of a lesson that has submissions. The lesson
+                    # changed, so every one of its submissions is re-graded anyway: start it afresh.
+                    if not self.drop_lesson(lesson):
+                        raise
+                    log.warning("lesson %s changed since it was last graded: its earlier submissions are "
+                                "removed from the gradebook and graded again", lesson)
+                    generate()
+        finally:
+            os.chdir(cwd)
+
+    def drop_lesson(self, lesson):
+        with self.open() as gb:
+            try:
+                gb.remove_assignment(lesson)
+            except MissingEntry:
+                return False
+        return True
+
+    def has_lesson(self, lesson, tests):
+        """True if the gradebook already holds this lesson with these test cells and points."""
+        try:
+            with self.open() as gb:
+                nb = gb.find_notebook(lesson, lesson)
+                have = {c.name: float(c.max_score) for c in nb.grade_cells}
         except MissingEntry:
             return False
-    return True
+        return have == {k: float(v) for k, v in tests.items()}
 
-
-def has_lesson(db_url, lesson, tests):
-    """True if the gradebook already holds this lesson with these test cells and points."""
-    try:
-        with Gradebook(db_url, COURSE_ID) as gb:
-            nb = gb.find_notebook(lesson, lesson)
-            have = {c.name: float(c.max_score) for c in nb.grade_cells}
-    except MissingEntry:
-        return False
-    return have == {k: float(v) for k, v in tests.items()}
-
-
-def save(db_url, learner, lesson, nb, flagged):
-    """Store one executed notebook's scores with nbgrader's SaveAutoGrades; return its score."""
-    from nbgrader.preprocessors import SaveAutoGrades
-
-    with Gradebook(db_url, COURSE_ID) as gb:
+    def _submission(self, gb, learner, lesson, timestamp):
         gb.update_or_create_student(learner)
-        gb.update_or_create_submission(lesson, learner)
-    resources = {"nbgrader": {"notebook": lesson, "assignment": lesson, "student": learner, "db_url": db_url}}
-    SaveAutoGrades().preprocess(nb, resources)
-    with Gradebook(db_url, COURSE_ID) as gb:
-        sub = gb.find_submission_notebook(lesson, lesson, learner)
-        sub.flagged = bool(flagged)
-        gb.db.commit()
-        return float(sub.score)
+        kw = {"timestamp": timestamp} if timestamp else {}
+        gb.update_or_create_submission(lesson, learner, **kw)
 
+    def _late_penalty(self, learner, lesson, nb):
+        """nbgrader's AssignLatePenalties with the course's LateSubmissionPlugin setting."""
+        from nbgrader.preprocessors import AssignLatePenalties
 
-def save_zero(db_url, learner, lesson, flagged=True):
-    """A submission that cannot be run (unreadable): every test scores 0, as nbgrader does for a missing notebook."""
-    with Gradebook(db_url, COURSE_ID) as gb:
-        gb.update_or_create_student(learner)
-        gb.update_or_create_submission(lesson, learner)
-        sub = gb.find_submission_notebook(lesson, lesson, learner)
-        for grade in sub.grades:
-            grade.auto_score = 0
-            grade.needs_manual_grade = False
-        sub.flagged = bool(flagged)
-        gb.db.commit()
-        return float(sub.score)
+        resources = {"nbgrader": {"notebook": lesson, "assignment": lesson, "student": learner,
+                                  "db_url": self.db_url}}
+        pp = AssignLatePenalties(config=self.late) if self.late is not None else AssignLatePenalties()
+        pp.log.setLevel(logging.ERROR)
+        pp.preprocess(nb, resources)
 
+    def save(self, learner, lesson, nb, flagged, timestamp=None):
+        """Store one executed notebook's scores with nbgrader's SaveAutoGrades (then its late penalty)."""
+        from nbgrader.preprocessors import SaveAutoGrades
 
-def forget(db_url, learner, lesson):
-    """No notebook for this lesson any more: drop an earlier submission, as if never submitted."""
-    with Gradebook(db_url, COURSE_ID) as gb:
-        try:
-            gb.find_submission(lesson, learner)
-        except MissingEntry:
-            return
-        gb.remove_submission(lesson, learner)
+        with self.open() as gb:
+            self._submission(gb, learner, lesson, timestamp)
+        resources = {"nbgrader": {"notebook": lesson, "assignment": lesson, "student": learner,
+                                  "db_url": self.db_url}}
+        SaveAutoGrades().preprocess(nb, resources)
+        self._late_penalty(learner, lesson, nb)
+        return self._flag(learner, lesson, flagged)
 
+    def save_zero(self, learner, lesson, flagged=True, timestamp=None):
+        """A submission that cannot be run (unreadable): every test scores 0, as nbgrader does for a missing
+        notebook."""
+        with self.open() as gb:
+            self._submission(gb, learner, lesson, timestamp)
+            sub = gb.find_submission_notebook(lesson, lesson, learner)
+            for grade in sub.grades:
+                grade.auto_score = 0
+                grade.needs_manual_grade = False
+            gb.db.commit()
+        return self._flag(learner, lesson, flagged)
 
-def scores(db_url):
-    """{(learner, lesson): score} for every submission in the gradebook."""
-    out = {}
-    with Gradebook(db_url, COURSE_ID) as gb:
-        for assignment in gb.assignments:
-            for sub in assignment.submissions:
-                out[(sub.student.id, assignment.name)] = float(sub.score)
-    return out
+    def _flag(self, learner, lesson, flagged):
+        """Mark the submission flagged or not; return what the gradebook now holds for it."""
+        with self.open() as gb:
+            nb = gb.find_submission_notebook(lesson, lesson, learner)
+            nb.flagged = bool(flagged)
+            gb.db.commit()
+            return _recorded(gb.find_submission(lesson, learner))
+
+    def forget(self, learner, lesson):
+        """No notebook for this lesson any more: drop an earlier submission, as if never submitted."""
+        with self.open() as gb:
+            try:
+                gb.find_submission(lesson, learner)
+            except MissingEntry:
+                return
+            gb.remove_submission(lesson, learner)
+
+    def records(self):
+        """{(learner, lesson): Recorded} for every submission in the gradebook."""
+        out = {}
+        with self.open() as gb:
+            for assignment in gb.assignments:
+                for sub in assignment.submissions:
+                    out[(sub.student.id, assignment.name)] = _recorded(sub)
+        return out
+
+    def scores(self):
+        """{(learner, lesson): score after late penalty}."""
+        return {k: r.score for k, r in self.records().items()}

@@ -10,10 +10,20 @@ its loose non-notebook files travel with each lesson's notebook.
 
 Learner names are folder names, kept as written (spaces, accents,
 apostrophes), normalised to Unicode NFC so a zip made on a Mac (NFD) gives
-the same name. Anything that cannot be used is reported, never fatal.
+the same name. A SUBMISSIONS folder that is itself one learner's folder (it
+holds LESSON.ipynb or LESSON/LESSON.ipynb) is a class of one, named after the
+folder. Anything that cannot be used is reported, never fatal.
+
+Every submission has a time: nbgrader's ``timestamp.txt`` beside the notebook
+when the exchange wrote one, otherwise the notebook file's own time (a zip
+member's recorded time). It is written to ``timestamp.txt`` in the submitted
+folder, where nbgrader's formgrader reads it, and recorded in the gradebook.
 """
 
+import calendar
+import datetime
 import json
+import os
 import shutil
 import tempfile
 import unicodedata
@@ -36,6 +46,8 @@ class Submission:
     lesson: str
     folder: Path = None          # OUT/submitted/LEARNER/LESSON, None when missing
     unreadable: str = ""         # why the notebook cannot be read, if it cannot
+    timestamp: str = ""          # when it was submitted, as nbgrader writes it ("2026-12-01 09:00:00.000000 UTC")
+    timestamp_from: str = ""     # "timestamp.txt" (nbgrader's exchange) or "file time"
 
     @property
     def missing(self):
@@ -44,6 +56,26 @@ class Submission:
     @property
     def notebook(self):
         return None if self.folder is None else self.folder / f"{self.lesson}.ipynb"
+
+
+TIMESTAMP = "timestamp.txt"
+TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"   # nbgrader's exchange default
+
+
+def format_timestamp(seconds):
+    """A POSIX time as nbgrader's exchange writes timestamps (UTC)."""
+    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).strftime(TIMESTAMP_FORMAT)
+
+
+def read_timestamp(path):
+    """The text of an nbgrader timestamp.txt if it parses, else ''."""
+    from nbgrader.utils import parse_utc
+    try:
+        text = Path(path).read_text(encoding="utf-8").strip()
+        parse_utc(text)
+    except (OSError, UnicodeDecodeError, ValueError, OverflowError, TypeError):
+        return ""
+    return text
 
 
 def nfc(name):
@@ -89,6 +121,11 @@ def extract_zip(path, dest):
             except Exception as exc:  # a damaged member: its file will read as unreadable
                 target.write_bytes(b"")
                 skipped.append(f"{name} ({exc})")
+            try:   # the member's own time (zips record it without a zone: taken as UTC, the same on every run)
+                when = calendar.timegm(info.date_time + (0, 0, -1))
+                os.utime(target, (when, when))
+            except (OverflowError, ValueError, OSError):
+                pass
     return skipped
 
 
@@ -170,12 +207,23 @@ def intake(submissions, out, lessons):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _is_learner_folder(folder, lessons):
+    return any((folder / f"{l}.ipynb").is_file() or (folder / l / f"{l}.ipynb").is_file() for l in lessons)
+
+
 def _intake(base, out, lessons, notes, label):
     root = _find_root(base, lessons)
     learners, found = [], {}
     dest_root = out / "submitted"
     dest_root.mkdir(parents=True, exist_ok=True)
-    for entry in sorted(root.iterdir(), key=lambda p: p.name):
+    entries = [(entry.name, entry) for entry in sorted(root.iterdir(), key=lambda p: p.name)]
+    if _is_learner_folder(root, lessons) and not any(   # (a folder named after a lesson is that lesson's)
+            p.is_dir() and p.name not in lessons and _is_learner_folder(p, lessons) for _, p in entries):
+        # SUBMISSIONS is one learner's own folder (a late submission, say): a class of one
+        name = root.name if Path(label).is_dir() else Path(label).stem
+        entries = [(name, root)]
+        notes.append(f"{Path(label).name} holds one learner's lessons: graded as learner {nfc(name).strip()!r}")
+    for name, entry in entries:
         if _junk(entry):
             continue
         try:
@@ -186,7 +234,7 @@ def _intake(base, out, lessons, notes, label):
         if not entry.is_dir():
             notes.append(f"ignored {entry.name!r}: a file outside any learner's folder")
             continue
-        learner = nfc(entry.name).strip()
+        learner = nfc(name).strip()
         if learner in learners:
             notes.append(f"ignored folder {entry.name!r}: another folder has the same learner name")
             continue
@@ -237,6 +285,11 @@ def _intake(base, out, lessons, notes, label):
                 except OSError as exc:
                     notes.append(f"{learner}: could not copy {rel} ({exc.strerror or exc})")
             sub.folder = dest
+            stamp_file = nb_path.parent / TIMESTAMP if nb_path.parent != entry else None
+            stamp = read_timestamp(stamp_file) if stamp_file is not None and stamp_file.is_file() else ""
+            sub.timestamp_from = TIMESTAMP if stamp else "file time"
+            sub.timestamp = stamp or format_timestamp(nb_path.stat().st_mtime)
+            (dest / TIMESTAMP).write_text(sub.timestamp, encoding="utf-8")   # where formgrader reads it
             if not sub.unreadable:
                 sub.unreadable = check_readable(dest / f"{lesson}.ipynb")
             found[(learner, lesson)] = sub

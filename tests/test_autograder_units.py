@@ -68,6 +68,71 @@ def test_unreadable_missing_renamed_and_unknown_files(tmp_path):
     assert f"Copy: graded '{L1} (1).ipynb' as {L1}.ipynb" in notes   # the report lists the renamed copy
 
 
+@pytest.mark.parametrize("layout", ["nested", "flat"])
+def test_a_class_of_one_in_either_layout(tmp_path, layout):
+    """SUBMISSIONS holding one learner's folder, and SUBMISSIONS that *is* that folder, both grade that learner."""
+    alice = tmp_path / "late" / "alice"
+    path = alice / L1 / f"{L1}.ipynb" if layout == "nested" else alice / f"{L1}.ipynb"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(_nb_bytes())
+    for given in (tmp_path / "late", alice):
+        learners, subs, notes = intake(given, tmp_path / f"out-{given.name}", [L1, "02_computational_graphs"])
+        assert learners == ["alice"], (given, notes)
+        assert subs[("alice", L1)].notebook.exists() and subs[("alice", "02_computational_graphs")].missing
+        assert not any("no learner folders" in n for n in notes)
+    assert any("graded as learner 'alice'" in n for n in notes)   # said in the report
+
+
+def test_a_zip_holding_one_learners_lessons_is_named_after_the_zip(tmp_path):
+    z = tmp_path / "alice.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr(f"{L1}/{L1}.ipynb", _nb_bytes())
+    learners, subs, notes = intake(z, tmp_path / "out", [L1])
+    assert learners == ["alice"] and subs[("alice", L1)].notebook.exists()
+
+
+def test_every_submission_gets_a_time_from_timestamp_txt_or_the_file(tmp_path):
+    import os
+    from nbgrader.utils import parse_utc
+
+    from autograder.intake import format_timestamp
+    s = tmp_path / "subs"
+    (s / "ada" / L1).mkdir(parents=True)
+    (s / "ada" / L1 / f"{L1}.ipynb").write_bytes(_nb_bytes())
+    (s / "ada" / L1 / "timestamp.txt").write_text("2026-11-29 10:00:00.000000 UTC")
+    (s / "bo").mkdir()
+    (s / "bo" / f"{L1}.ipynb").write_bytes(_nb_bytes())
+    os.utime(s / "bo" / f"{L1}.ipynb", (1_700_000_000, 1_700_000_000))
+    (s / "cy" / L1).mkdir(parents=True)
+    (s / "cy" / L1 / f"{L1}.ipynb").write_bytes(_nb_bytes())
+    (s / "cy" / L1 / "timestamp.txt").write_text("not a time")
+    _, subs, _ = intake(s, tmp_path / "out", [L1])
+    ada, bo, cy = subs[("ada", L1)], subs[("bo", L1)], subs[("cy", L1)]
+    assert (ada.timestamp, ada.timestamp_from) == ("2026-11-29 10:00:00.000000 UTC", "timestamp.txt")
+    assert (bo.timestamp, bo.timestamp_from) == (format_timestamp(1_700_000_000), "file time")
+    assert parse_utc(bo.timestamp).isoformat() == "2023-11-14T22:13:20"
+    assert cy.timestamp_from == "file time"   # an unreadable timestamp.txt is not trusted
+    for sub in (ada, bo, cy):   # where nbgrader's formgrader reads it
+        assert (sub.folder / "timestamp.txt").read_text() == sub.timestamp
+
+
+def test_zip_members_keep_their_recorded_time_so_reruns_hash_the_same(tmp_path):
+    z = tmp_path / "c.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        info = zipfile.ZipInfo(f"ada/{L1}.ipynb", date_time=(2026, 11, 28, 9, 30, 0))
+        zf.writestr(info, _nb_bytes())
+    first = intake(z, tmp_path / "out1", [L1])[1][("ada", L1)]
+    second = intake(z, tmp_path / "out2", [L1])[1][("ada", L1)]
+    assert first.timestamp == second.timestamp == "2026-11-28 09:30:00.000000 UTC"
+
+
+def test_formula_like_names_are_text_in_spreadsheets():
+    from autograder.lms import safe
+    assert [safe(x) for x in ("=HYPERLINK(1)", "+1", "-2", "@SUM(A1)", "\tx", "Ana", "")] == \
+        ["'=HYPERLINK(1)", "'+1", "'-2", "'@SUM(A1)", "'\tx", "Ana", ""]
+    assert safe("\t=1") == "'\t=1"
+
+
 def test_an_output_folder_inside_the_submissions_is_not_a_learner(tmp_path):
     s = tmp_path / "subs"
     (s / "Ann").mkdir(parents=True)
