@@ -9,6 +9,9 @@ PY     := $(VENV)/bin/python
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 FIRST  := course/01_chain_rule/01_chain_rule.ipynb
 PYTEST_ARGS ?=
+LAB_ARGS ?=
+# JupyterLab refuses to run as root (containers, cloud machines) unless told it may
+ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 FAST   := not notebooks and not browser and not slow
 
 .PHONY: setup system lab lint check test course clean
@@ -27,7 +30,7 @@ system:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 lab: setup
-	PYTHONPATH=$(CURDIR) $(VENV)/bin/jupyter lab --notebook-dir=$(CURDIR) $(FIRST)
+	PYTHONPATH=$(CURDIR) $(VENV)/bin/jupyter lab $(ALLOW_ROOT) --notebook-dir=$(CURDIR) $(LAB_ARGS) $(FIRST)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -19,6 +19,7 @@ there are none, and the self-test can assert a broken notebook has some.
 import hashlib
 import json
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -243,6 +244,11 @@ class NotebookSession:
         problems = []
         cells = saved["cells"]
         page = self.cell_state()
+        deadline = time.monotonic() + 20
+        while len(page) != len(cells) and time.monotonic() < deadline:
+            # on a busy machine JupyterLab attaches a long notebook's cells a few at a time: wait for the rest
+            time.sleep(0.25)
+            page = self.cell_state()
         if len(page) != len(cells):
             problems.append(Problem(self.label, None, f"the page shows {len(page)} cells, the file has {len(cells)}"))
         first_error = None
