@@ -87,6 +87,8 @@ def test_question_cells_start_collapsed_so_the_learner_sees_the_question_not_the
         cells = [c for c in nb.cells if (grade_id(c) or "").startswith("quiz_q_")]
         assert cells and all(c.metadata.get("jupyter", {}).get("source_hidden") is True for c in cells), lesson
         assert all("seal=" in c.source for c in cells)   # the seal is still there for the widget
+        # a collapsed cell shows its first line: a label, never the seal
+        assert all(c.source.startswith("# Question ") and "seal" not in c.source.splitlines()[0] for c in cells)
 
 
 def _run(args, cwd, **kw):

@@ -55,15 +55,17 @@ def _code(gid, source, **kw):
 
 
 def question_source(lesson, q, salt):
+    """The question cell's code. Its first line is a label: a collapsed cell shows only that line."""
     from autograder.quiz import seal, shown
     s = seal(q, salt)
+    label = f"# Question {q['n']} ({q['title']}): answer it in the widget below this cell.\n"
     if q["kind"] in ("single", "multiple"):
-        return (f"quiz.{q['kind']}({_py(q['id'])}, {_raw(q['prompt'])},\n"
-                f"    {_py(shown(q, salt))},\n    seal={_py(s)})")
+        return label + (f"quiz.{q['kind']}({_py(q['id'])}, {_raw(q['prompt'])},\n"
+                        f"    {_py(shown(q, salt))},\n    seal={_py(s)})")
     if q["kind"] == "order":
-        return (f"quiz.order({_py(q['id'])}, {_raw(q['prompt'])},\n"
-                f"    {_py(list(q['shown']))},\n    seal={_py(s)})")
-    return f"quiz.numeric({_py(q['id'])}, {_raw(q['prompt'])},\n    seal={_py(s)})"
+        return label + (f"quiz.order({_py(q['id'])}, {_raw(q['prompt'])},\n"
+                        f"    {_py(list(q['shown']))},\n    seal={_py(s)})")
+    return label + f"quiz.numeric({_py(q['id'])}, {_raw(q['prompt'])},\n    seal={_py(s)})"
 
 
 def question_cell(lesson, q, salt):
