@@ -19,7 +19,8 @@ FAST   := not notebooks and not browser and not slow
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml instructor/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@# setuptools' editable builds print an "Editable installation" notice meant for package authors
+	PYTHONWARNINGS=ignore::UserWarning $(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 	@echo "Set up in $(VENV). Next: 'make lab' opens the course, 'make check' runs the fast tests."
 
