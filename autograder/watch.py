@@ -17,7 +17,7 @@ INBOX is watched (polled every ``--poll`` seconds). It may hold, mixed:
   lesson is the one graded.
 
 A submission (a learner's lesson: its notebook and the files that travel
-with it) has *landed* when none of its files has changed (size, time, inode)
+with it) has *landed* when none of its files has changed (size, times, inode)
 for ``--settle`` seconds and every notebook and JSON file in it parses; an
 exchange submission also needs nbgrader's ``timestamp.txt``, which
 ``nbgrader submit`` writes after the notebooks. A file that still does not
@@ -189,7 +189,7 @@ def signature(f):
             st = p.stat()
         except OSError:
             return None
-        sig.append((rel, str(p), st.st_size, st.st_mtime_ns, st.st_ino))
+        sig.append((rel, str(p), st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns))
     return tuple(sig)
 
 
@@ -251,9 +251,10 @@ class Watcher:
                 continue
             p = self.pending.get(key)
             if p is None or p.sig != sig:
-                self.pending[key] = Pending(sig, now, p.first if p else time.time())
-                continue
-            waited = now - p.since
+                p = self.pending[key] = Pending(sig, now, p.first if p else time.time())
+            # unchanged for --settle s: by the files' change times (ctime: no writer can set it back), or, if
+            # the clocks disagree (a network filesystem), by how long this process has seen them unchanged
+            waited = max(now - p.since, time.time() - max(x[-1] for x in sig) / 1e9)
             if waited >= self.settle and (complete(f) or waited >= self.grace):
                 ready.append((key, f, p))
         for key in list(self.pending):
