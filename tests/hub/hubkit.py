@@ -82,6 +82,7 @@ class Hub:
         self.exchange = self.tmp / "exchange"
         self.etc = self.tmp / "etc" / "jupyter"
         self._tokens = {}
+        self.timings = []                   # (user, command, seconds) of every run_as
 
     # ------------------------------------------------------------------ set-up ---
 
@@ -174,7 +175,7 @@ c.Spawner.http_timeout = 90
         self.hub_log = open(state / "jupyterhub.log", "wb")
         self.proc = subprocess.Popen(cmd, cwd=state, env=env, stdout=self.hub_log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"JupyterHub exited with {self.proc.returncode}:\n{self.log_tail()}")
@@ -184,7 +185,7 @@ c.Spawner.http_timeout = 90
             except OSError:
                 pass
             time.sleep(0.3)
-        raise RuntimeError(f"JupyterHub did not answer within 60 s:\n{self.log_tail()}")
+        raise RuntimeError(f"JupyterHub did not answer within 120 s:\n{self.log_tail()}")
 
     def log_tail(self, n=60):
         path = self.tmp / "hub" / "jupyterhub.log"
@@ -252,7 +253,9 @@ c.Spawner.http_timeout = 90
         cwd = str(cwd or user.pw_dir)
         if self.reveal:                     # (entering a mount namespace resets the working folder: --wd)
             cmd = ["nsenter", f"--target={self.proc.pid}", "--mount", f"--wd={cwd}", "--", *cmd]
+        t0 = time.monotonic()
         r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+        self.timings.append((name, " ".join(map(str, args[:2])), round(time.monotonic() - t0, 1)))
         if check and r.returncode != 0:
             raise AssertionError(f"as {name}: {' '.join(map(str, args))} exited {r.returncode}\n"
                                  f"--- stdout\n{r.stdout[-4000:]}\n--- stderr\n{r.stderr[-4000:]}")
@@ -273,11 +276,12 @@ c.Spawner.http_timeout = 90
 
     def _end(self, pids, grace=10):
         procs = []
-        for pid in pids:
+        for pid in set(pids):
             try:
                 p = psutil.Process(pid)
-                p.terminate()
-                procs.append(p)
+                if p.status() != psutil.STATUS_ZOMBIE:  # (a zombie is already dead: waiting for it is pointless)
+                    p.terminate()
+                    procs.append(p)
             except psutil.NoSuchProcess:
                 pass
         _, alive = psutil.wait_procs(procs, timeout=grace)
