@@ -16,7 +16,8 @@ useradd and deleted at the end: an instructor and two learners. The walk, each s
     isolation neither learner can list the exchange's feedback or inbound, read the other's home, the course
               directory or the gradebook, or reach the other's or the instructor's server through the hub
 
-Runs only as root (useradd, and the spawner switches users). About a minute on 2 quiet cores.
+Runs only as root (useradd, and the spawner switches users). About 80 s on the 2-core machine (88 s of CPU), more
+when other jobs share it. The hub's log is kept in artifacts/hub/jupyterhub.log.
 """
 
 import json
