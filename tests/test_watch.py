@@ -117,16 +117,16 @@ def test_half_written_notebook_is_not_complete(tmp_path):
 def test_submissions_graded_as_they_land(tmp_path):
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     inbox.mkdir()
-    proc = subprocess.Popen(watch(inbox, out), env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True)
+    log = tmp_path / "watch.log"
+    proc = subprocess.Popen(watch(inbox, out), env=env(), stdout=subprocess.DEVNULL, stderr=open(log, "w"))
     try:
-        wait_for(lambda: (out / ".watch" / "watching").exists(), 50, "the watcher to start", proc)
+        wait_for(lambda: (out / ".watch" / "watching").exists(), 180, "the watcher to start", proc)
 
         # a right notebook in nbgrader's layout: its feedback page and its grades.csv row
         (inbox / "Ana" / L1).mkdir(parents=True)
         (inbox / "Ana" / L1 / f"{L1}.ipynb").write_bytes(nb_bytes(right(L1)))
         page = out / "feedback" / "Ana" / f"{L1}.html"
-        wait_for(lambda: rows(out).get(("Ana", L1)), 30, "Ana's grade", proc)
+        wait_for(lambda: rows(out).get(("Ana", L1)), 90, "Ana's grade", proc)
         assert page.exists()
         assert float(rows(out)[("Ana", L1)]["score"]) == MAX and rows(out)[("Ana", L1)]["flags"] == ""
         assert f"{MAX:g}" in page.read_text(encoding="utf-8")
@@ -138,7 +138,7 @@ def test_submissions_graded_as_they_land(tmp_path):
         time.sleep(3)   # six times --settle
         assert not (out / "feedback" / "Bob").exists() and ("Bob", L1) not in rows(out)
         (inbox / "Bob" / f"{L1}.ipynb").write_bytes(data)
-        wait_for(lambda: rows(out).get(("Bob", L1)), 30, "Bob's grade", proc)
+        wait_for(lambda: rows(out).get(("Bob", L1)), 90, "Bob's grade", proc)
         bob = rows(out)[("Bob", L1)]
         assert float(bob["score"]) == WRONG_SCORE and bob["flags"] == "", bob
         assert (out / "feedback" / "Bob" / f"{L1}.html").exists()
@@ -146,7 +146,7 @@ def test_submissions_graded_as_they_land(tmp_path):
         # a re-submission is graded again; nobody else's row changes
         before = rows(out)[("Ana", L1)]
         (inbox / "Bob" / f"{L1}.ipynb").write_bytes(nb_bytes(right(L1)))
-        wait_for(lambda: float(rows(out).get(("Bob", L1), {}).get("score", -1)) == MAX, 30, "Bob's new grade", proc)
+        wait_for(lambda: float(rows(out).get(("Bob", L1), {}).get("score", -1)) == MAX, 90, "Bob's new grade", proc)
         assert rows(out)[("Ana", L1)] == before
 
         # the gradebook has both, as batch grading leaves it
@@ -157,7 +157,7 @@ def test_submissions_graded_as_they_land(tmp_path):
     finally:
         proc.send_signal(signal.SIGTERM)
         rc = proc.wait(timeout=60)
-    assert rc == 0, proc.stderr.read()
+    assert rc == 0, log.read_text()
     assert not (out / ".watch" / "watching").exists()
     assert (out / "report.html").exists()      # written on the way out
 
@@ -168,7 +168,7 @@ def test_once_class_of_one(tmp_path):
     (inbox / "Dana Late" / L1).mkdir(parents=True)
     (inbox / "Dana Late" / L1 / f"{L1}.ipynb").write_bytes(nb_bytes(WRONG))
     (inbox / "Dana Late" / L1 / "quiz_answers.json").write_text("{}")
-    done = subprocess.run(watch(inbox, out, "--once"), env=env(), capture_output=True, text=True, timeout=120)
+    done = subprocess.run(watch(inbox, out, "--once"), env=env(), capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     got = rows(out)
     assert {k[0] for k in got} == {"Dana Late"}
@@ -192,7 +192,7 @@ def test_once_exchange_inbound_newest_graded_and_released(tmp_path):
         (d / "timestamp.txt").write_text(stamp)
         (d / "submission_secret.txt").write_text(f"secret-{i}")
     out = tmp_path / "out"
-    done = subprocess.run(watch(inbound, out, "--once"), env=env(), capture_output=True, text=True, timeout=120)
+    done = subprocess.run(watch(inbound, out, "--once"), env=env(), capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     got = rows(out)
     assert float(got[("ana", L1)]["score"]) == MAX
