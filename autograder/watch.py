@@ -1,6 +1,7 @@
 """``python -m autograder watch INBOX --out OUT``: grade each submission as it lands and release its feedback.
 
-    python -m autograder watch INBOX --out OUT [--once] [--settle S] [--cluster ADDRESS] [limits as for grade]
+    python -m autograder watch INBOX --out OUT [--once] [--settle S] [--cluster ADDRESS] [--course DIR]
+                               [limits, --db, --course-id, --roster as for grade]
 
 INBOX is watched (polled every ``--poll`` seconds). It may hold, mixed:
 
@@ -460,6 +461,11 @@ def add_arguments(p):
     p.add_argument("--db", default=None, help="gradebook database URL (default: sqlite:///OUT/gradebook.db)")
     p.add_argument("--cluster", default=None, metavar="ADDRESS",
                    help="grade on this Dask scheduler instead of in this process")
+    p.add_argument("--course", default=None, metavar="DIR",
+                   help="an nbgrader course folder to grade into, as for grade (its gradebook, autograded/, feedback/)")
+    p.add_argument("--course-id", default=None, help="the gradebook's course id, as for grade")
+    p.add_argument("--roster", default=None, metavar="FILE",
+                   help="CSV learner,name,id,email: also keep OUT/canvas_import.csv up to date, as for grade")
 
 
 def main(args):
@@ -472,7 +478,8 @@ def main(args):
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     opts = Options(timeout=args.timeout, memory=args.memory, output_limit=int(args.output_limit * 1024), jobs=1,
-                   db=args.db, progress=False, cluster=args.cluster)
+                   db=args.db, progress=False, cluster=args.cluster, course=args.course, course_id=args.course_id,
+                   roster=args.roster)
     w = Watcher(args.inbox, args.out, opts, settle=args.settle, poll=args.poll, grace=args.grace)
     try:
         w.run(once=args.once)

@@ -178,7 +178,7 @@ def test_once_class_of_one(tmp_path):
 
 
 @pytest.mark.notebooks
-def test_once_exchange_inbound_newest_graded_and_released(tmp_path):
+def test_once_exchange_inbound_newest_graded_released_into_course(tmp_path):
     from nbgrader.utils import notebook_hash
     inbound = tmp_path / "exchange" / "backprop-by-hand" / "inbound"
     inbound.mkdir(parents=True)
@@ -191,12 +191,20 @@ def test_once_exchange_inbound_newest_graded_and_released(tmp_path):
         (d / f"{L1}.ipynb").write_bytes(nb_bytes(nb))
         (d / "timestamp.txt").write_text(stamp)
         (d / "submission_secret.txt").write_text(f"secret-{i}")
-    out = tmp_path / "out"
-    done = subprocess.run(watch(inbound, out, "--once"), env=env(), capture_output=True, text=True, timeout=300)
+    out, course = tmp_path / "out", tmp_path / "course"
+    course.mkdir()
+    done = subprocess.run(watch(inbound, out, "--once", "--course", str(course)), env=env(), capture_output=True,
+                          text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     got = rows(out)
     assert float(got[("ana", L1)]["score"]) == MAX
     assert float(got[("bo", L1)]["score"]) == WRONG_SCORE
+    # into the course's own gradebook, with the time nbgrader submit wrote, and its feedback/ for formgrader
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "backprop-by-hand") as gb:
+        ana = gb.find_submission(L1, "ana")
+        assert ana.score == MAX and str(ana.timestamp).startswith("2026-12-01 09:30:00")
+    assert (course / "feedback" / "ana" / L1 / f"{L1}.html").exists()
     # released where nbgrader fetch_feedback looks: exchange/COURSE/feedback/md5(secret + notebook id).html
     for learner, secret in (("ana", "secret-1"), ("bo", "secret-2")):
         released = inbound.parent / "feedback" / f"{notebook_hash(secret=secret, notebook_id=L1)}.html"
