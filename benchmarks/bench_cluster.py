@@ -12,6 +12,8 @@
 3. Measures the cluster phase (first task sent → last result stored by the main
    process) and each notebook's seconds on its worker (``grade_notebook``'s own
    timing, from OUT/.state/results), per lesson.
+4. For comparison, the same class graded in this process with ``--jobs 1`` (warm,
+   no Dask): the same phase, timed the same way.
 
 Notebooks per hour per worker core = 3600 × notebooks ÷ (cluster-phase seconds × workers).
 The main process (intake, gradebook, feedback pages) runs beside the workers on the
@@ -69,6 +71,28 @@ def run(subs, warm, out, workers):
             "worker_seconds_per_lesson": {k: round(statistics.mean(v), 3) for k, v in per_lesson.items()}}
 
 
+def run_local(subs, warm, out):
+    """The same class graded in this process (``--jobs 1``, warm): one core without Dask, for comparison."""
+    from autograder import grade as g
+    phase = {}
+    real = g._run_pool
+
+    def timed(tasks, *args):
+        t0 = time.perf_counter()
+        real(tasks, *args)
+        phase["seconds"] = time.perf_counter() - t0
+        phase["notebooks"] = len(tasks)
+    g.grade(warm, out, g.Options(jobs=1, progress=False))
+    g._run_pool = timed
+    try:
+        g.grade(subs, out, g.Options(jobs=1, progress=False))
+    finally:
+        g._run_pool = real
+    n = phase["notebooks"]
+    return {"notebooks": n, "seconds": round(phase["seconds"], 2),
+            "notebooks_per_hour": round(3600 * n / phase["seconds"])}
+
+
 def main():
     import nbformat
     from autograder_class import L1, bench_class, blank
@@ -91,8 +115,11 @@ def main():
         print(f"{w} worker(s): {r['notebooks']} notebooks in {r['cluster_phase_s']} s → "
               f"{r['notebooks_per_hour_per_worker_core']} notebooks/hour per worker core "
               f"({r['worker_seconds_per_notebook']} s per notebook on its worker)")
+    local = run_local(subs, warm, work / "local")
+    print(f"in this process, no Dask (--jobs 1): {local['notebooks']} notebooks in {local['seconds']} s → "
+          f"{local['notebooks_per_hour']} notebooks/hour on one core")
     result = {"learners": args.learners, "cores": os.cpu_count(), "load_average_before": load0,
-              "load_average_after": os.getloadavg(), "runs": runs}
+              "load_average_after": os.getloadavg(), "runs": runs, "local_jobs_1": local}
     art = ROOT / "artifacts"
     art.mkdir(exist_ok=True)
     (art / "bench_cluster.json").write_text(json.dumps(result, indent=1))
