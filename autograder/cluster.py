@@ -12,7 +12,8 @@ Files are shipped, so workers need no shared filesystem: each task carries the
 bytes of the learner's submitted folder, the lessons' private gradebook copy
 (``OUT/.state/source.db``) is broadcast once per run, and the worker sends back
 the files of its ``autograded/LEARNER/LESSON`` folder (executed notebook
-included), which the main process writes under OUT. What workers do need is the
+included), which the main process writes under OUT. Workers grade in their
+own Dask folder (``--local-directory``), which Dask removes when they stop. What workers do need is the
 same environment: this repository at the same commit (``autograder/``,
 ``backprop/``, ``course/``, ``solutions/``) importable by the worker's Python,
 with the same pinned packages. Each task checks it: the worker compares a
@@ -109,6 +110,15 @@ def _db_path(scratch, db):
     return path
 
 
+def _scratch():
+    """The worker's own folder (Dask removes it when the worker stops), else one in $TMPDIR."""
+    try:
+        from distributed import get_worker
+        return Path(get_worker().local_directory) / "autograder"
+    except (ImportError, ValueError):
+        return Path(tempfile.gettempdir()) / f"autograder-worker-{os.getpid()}"
+
+
 def grade_remote(task, files, db, expected):
     """On a worker: grade one shipped notebook with this worker's checkout; return the result and its files."""
     import warnings
@@ -123,7 +133,7 @@ def grade_remote(task, files, db, expected):
                                      f"environment from the grader's: "
                                      + (f"package versions {diff}" if diff else "its course files or grader code "
                                         "differ (check out the same commit)")}
-        scratch = Path(tempfile.gettempdir()) / f"autograder-worker-{os.getpid()}"
+        scratch = _scratch()
         scratch.mkdir(parents=True, exist_ok=True)
         base = scratch / _safe(task["learner"]) / task["lesson"]
         folder, work = base / "submitted", base / "autograded"
