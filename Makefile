@@ -9,6 +9,8 @@ PY     := $(VENV)/bin/python
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 FIRST  := course/01_chain_rule/01_chain_rule.ipynb
 PYTEST_ARGS ?=
+# pytest-xdist workers for make test (tests/conftest.py keeps tests that share a fixture together)
+WORKERS ?= 2
 LAB_ARGS ?=
 # JupyterLab refuses to run as root (containers, cloud machines) unless told it may
 ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
@@ -40,7 +42,7 @@ check: lint
 	PYTHONPATH=$(CURDIR) $(PY) -m pytest -m "$(FAST)" $(PYTEST_ARGS)
 
 test: setup system hub-deps lint
-	PYTHONPATH=$(CURDIR) $(PY) -m pytest $(PYTEST_ARGS)
+	PYTHONPATH=$(CURDIR) $(PY) -m pytest -n $(WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # The JupyterHub test's proxy: configurable-http-proxy from npm, pinned in tests/hub/package-lock.json
 # (needs Node.js >= 20 and npm; reinstalled only when the lock file changes).

@@ -328,6 +328,10 @@ def test_minus_plus_buttons_move_a_slider_in_notebook_7(lab, lab_page, artifacts
         # Notebook 7 collapses the quiz question cells too: the question shows, its seal does not
         cell = page.locator(f"{CELLS}:has(.bp-quiz)").first
         cell.scroll_into_view_if_needed()
+        # off-screen cells are painted only once in view (content-visibility): wait for the question's text
+        page.wait_for_function("(c) => ((c.querySelector('.bp-quiz .widget-htmlmath, .bp-quiz .widget-html')"
+                               " || {innerText: ''}).innerText || '').startsWith('Question 1.')",
+                               arg=cell.element_handle(), timeout=TIMEOUT_WIDGET_MS)
         c = cell.evaluate(JS_QUIZ_CELL)
         assert not SEAL.search(c["input"]) and c["placeholder"] and c["question"].startswith("Question 1."), c
     finally:
