@@ -6,6 +6,7 @@ Everything is read from the rendered page (text, classes, boxes on screen), not 
 Screenshots go to artifacts/browser/ (learner-*.png).
 """
 
+import json
 import re
 import shutil
 
@@ -63,9 +64,17 @@ def test_quiz_cells_show_the_question_and_not_its_seal(rel, lab, lab_page, artif
     page = lab_page
     session = _open_copy(lab, page, rel, "learner-view")
     try:
+        # widget views arrive after the kernel is idle, on a busy machine late: wait for every question's view
+        want = sum(1 for c in json.loads((lab.root_dir / "learner-view" / rel).read_text(encoding="utf-8"))["cells"]
+                   if c.get("metadata", {}).get("nbgrader", {}).get("grade_id", "").startswith("quiz_q_"))
+        try:
+            page.wait_for_function("([sel, n]) => document.querySelectorAll(sel).length >= n",
+                                   arg=[f"{CELLS}:has(.bp-quiz)", want], timeout=TIMEOUT_WIDGET_MS)
+        except Exception:
+            pass   # reported just below with what the page does show
         # off-screen cells are not painted (content-visibility): read each quiz cell once it is in view
         n = page.locator(f"{CELLS}:has(.bp-quiz)").count()
-        assert n, f"{rel}: no quiz question rendered"
+        assert n == want, f"{rel}: {n} of its {want} quiz questions rendered"
         cells = []
         for k in range(1, n + 1):
             cell = page.locator(f"{CELLS}:has(.bp-quiz)").nth(k - 1)
