@@ -34,15 +34,8 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-
-
-def env():
-    e = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
-    e["PATH"] = os.path.dirname(sys.executable) + os.pathsep + e.get("PATH", "")
-    return e
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_grading import ROOT, env  # noqa: E402  (the grader's environment, as bench_grading runs it)
 
 
 def p90(xs):
