@@ -2,6 +2,8 @@
 
 import os
 import re
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -39,19 +41,26 @@ def execute(nb, cwd, timeout=120, stop_after=None, replace=None):
     if stop_after is not None:
         ids = [grade_id(c) for c in nb.cells]
         nb.cells = nb.cells[: ids.index(stop_after) + 1]
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(cwd)}})
-    # nbclient passes the kernel's environment through the kernel manager
-    old = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(kernel_env())
-    try:
-        t0 = time.perf_counter()
-        client.execute()
-        seconds = time.perf_counter() - t0
-    finally:
+    with tempfile.TemporaryDirectory(prefix="nbrun-") as tmp:
+        run_in = Path(cwd)
+        if run_in.resolve().is_relative_to(ROOT):
+            # a lesson folder of the repository: run in a private copy, so the quiz answers a run saves never
+            # land in solutions/ or course/, nor meet another test's answers (make test runs two workers)
+            run_in = Path(tmp) / run_in.name
+            shutil.copytree(cwd, run_in, ignore=shutil.ignore_patterns("quiz_answers*.json", ".ipynb_checkpoints"))
+        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+                                resources={"metadata": {"path": str(run_in)}})
+        # nbclient passes the kernel's environment through the kernel manager
+        old = dict(os.environ)
         os.environ.clear()
-        os.environ.update(old)
+        os.environ.update(kernel_env())
+        try:
+            t0 = time.perf_counter()
+            client.execute()
+            seconds = time.perf_counter() - t0
+        finally:
+            os.environ.clear()
+            os.environ.update(old)
     return nb, seconds
 
 
