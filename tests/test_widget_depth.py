@@ -1,8 +1,12 @@
 """Lesson 06's depth explorer: the gain decides vanishing, healthy or exploding, and the view follows the traits."""
 
-import numpy as np
+import json
 
-from backprop.widgets.depth import DepthModel, depth_explorer
+import numpy as np
+import pytest
+
+from backprop.widgets.depth import WIDTH, DepthModel, depth_explorer, histograms
+from backprop.widgets.figure import marks_of
 
 
 def test_small_gain_vanishes_and_large_gain_explodes_with_relu():
@@ -40,3 +44,31 @@ def test_explorer_redraws_on_every_control():
     assert ex.model.gain == 0.3 and "vanishing" in ex.text.value and ex.text.value != before
     next(s for s in ex.sliders if s._bp_trait == "activation").value = "relu"
     assert ex.model.activation == "relu" and "relu" in ex.text.value
+
+
+def test_a_shallower_stack_is_the_start_of_a_deeper_one():
+    """Layers are computed once per (gain, activation); any depth gives what a fresh run would."""
+    m = DepthModel(seed=4)
+    deep = m.activations(depth=12, gain=1.3)
+    shallow = m.activations(depth=5, gain=1.3)
+    assert len(shallow) == 6 and all(a is b for a, b in zip(shallow, deep))
+    x, Z = DepthModel(seed=4)._draws()
+    a = x
+    for layer in range(5):
+        a = np.tanh((1.3 / np.sqrt(WIDTH)) * (Z[layer] @ a))
+    np.testing.assert_array_equal(shallow[-1], a)
+
+
+def test_the_plot_sends_each_layers_histogram_and_the_spreads():
+    ex = depth_explorer()
+    next(s for s in ex.sliders if s._bp_trait == "depth").value = 5
+    (img,) = marks_of(ex.plot.spec, "image")
+    (lo, hi), rows = histograms(ex.model)
+    assert (lo, hi) == (-1.0, 1.0) and rows.shape == (5, 50) and np.allclose(rows.sum(axis=1), 1.0)
+    counts, _ = np.histogram(ex.model.activations()[3].ravel(), bins=np.linspace(-1, 1, 51))
+    assert rows[2] == pytest.approx(counts / counts.sum())
+    shade = np.sqrt(rows) / np.sqrt(rows).max()
+    assert np.array(img["z"]) == pytest.approx(shade, rel=1e-5, abs=1e-9)
+    (spread,) = marks_of(ex.plot.spec, "line")
+    assert spread["y"] == pytest.approx(np.log10(ex.model.spreads()), rel=1e-5)
+    json.dumps(ex.plot.spec, allow_nan=False)

@@ -1,8 +1,12 @@
 """Lesson 05's ε explorer: the error curves show truncation and round-off, in both precisions."""
 
-import numpy as np
+import json
 
-from backprop.widgets.epsilon import EXPONENTS, EpsilonModel, epsilon_explorer, errors_at
+import numpy as np
+import pytest
+
+from backprop.widgets.epsilon import EXPONENTS, FLOOR, EpsilonModel, epsilon_explorer, errors_at
+from backprop.widgets.figure import marks_of
 
 
 def test_float64_beats_float32_at_its_best():
@@ -42,7 +46,22 @@ def test_slider_moves_the_marker_and_readout():
     ex = epsilon_explorer()
     s = ex.sliders[0]
     assert "bp-slider-eps" in s._dom_classes
-    before_text, before_png = ex.text.value, ex.image.value
+    before_text, before_spec = ex.text.value, json.dumps(ex.plot.spec)
     s.value = 1e-2
     assert ex.model.eps == 1e-2
-    assert ex.text.value != before_text and ex.image.value != before_png
+    assert ex.text.value != before_text and json.dumps(ex.plot.spec) != before_spec
+
+
+def test_the_plot_sends_both_error_curves_and_the_marker_in_log10_units():
+    ex = epsilon_explorer()
+    ex.sliders[0].value = 10 ** -5.25
+    c64, c32 = marks_of(ex.plot.spec, "line")
+    curves = ex.model.curves()
+    assert c64["x"] == pytest.approx(EXPONENTS, rel=1e-5) and c64["label"] == "float64" and c32["label"] == "float32"
+    assert c64["y"] == pytest.approx(np.log10(np.maximum(curves["float64"], FLOOR)), rel=1e-5)
+    assert c32["y"] == pytest.approx(np.log10(np.maximum(curves["float32"], FLOOR)), rel=1e-5)
+    m64, m32 = marks_of(ex.plot.spec, "dots")
+    assert m64["x"] == m32["x"] == pytest.approx([-5.25])
+    assert m64["y"] == pytest.approx([np.log10(errors_at(10 ** -5.25, np.float64))], rel=1e-5)
+    assert m32["y"] == pytest.approx([np.log10(errors_at(10 ** -5.25, np.float32))], rel=1e-5)
+    assert marks_of(ex.plot.spec, "vline")[0]["x"] == pytest.approx(-5.25)

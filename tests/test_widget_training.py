@@ -1,9 +1,13 @@
 """Lesson 04's training explorer: the model trains with the given step and responds to its traits."""
 
+import json
+
 import numpy as np
+import pytest
 
 from autograder.reference import training as ref
-from backprop.widgets.training import TrainingModel, training_explorer
+from backprop.widgets.figure import marks_of
+from backprop.widgets.training import BASELINE, TrainingModel, training_explorer
 
 
 def test_loss_falls_with_a_sensible_setting():
@@ -63,11 +67,11 @@ def test_explorer_links_sliders_and_redraws():
     assert names == {"lr", "hidden", "batch_size"}
     for s in ex.sliders:
         assert f"bp-slider-{s._bp_trait}" in s._dom_classes
-    before = ex.image.value
+    before = json.dumps(ex.plot.spec)
     lr_slider = next(s for s in ex.sliders if s._bp_trait == "lr")
     lr_slider.value = 0.05
     assert ex.model.lr == 0.05
-    assert ex.image.value != before and "final loss" in ex.text.value
+    assert json.dumps(ex.plot.spec) != before and "final loss" in ex.text.value
 
 
 def test_explorer_says_so_when_the_step_is_not_written():
@@ -76,3 +80,15 @@ def test_explorer_says_so_when_the_step_is_not_written():
 
     ex = training_explorer(stub, epochs=2)
     assert "not written yet" in ex.text.value
+
+
+def test_the_plot_sends_both_loss_curves_and_a_diverged_run_stays_plain_json():
+    ex = training_explorer(ref.train_step, forward=ref.forward_batch, epochs=4)
+    base, mine = marks_of(ex.plot.spec, "line")
+    assert mine["y"] == pytest.approx(ex.model.run()["epoch_loss"], rel=1e-5)
+    assert base["dash"] and base["y"] == pytest.approx(ex.model.run(**BASELINE)["epoch_loss"], rel=1e-5)
+    next(s for s in ex.sliders if s._bp_trait == "lr").value = 30.0
+    curve = ex.model.run()["epoch_loss"]
+    mine = marks_of(ex.plot.spec, "line")[1]
+    assert mine["y"] == [None if not np.isfinite(v) else pytest.approx(v, rel=1e-5) for v in curve]
+    json.dumps(ex.plot.spec, allow_nan=False)

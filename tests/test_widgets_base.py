@@ -1,16 +1,21 @@
 """What every explorer's controls look like and do, without a browser: rows of slider, − and + buttons,
 aligned tracks, a starting value both arrow keys can move, a key hint, and readouts that read like the sliders."""
 
+import json
+
 import ipywidgets as widgets
 import pytest
 
 from autograder.reference import training as ref_training
 from autograder.reference import two_layer as ref_net
 from autograder.reference.engine import Value
-from backprop.graphplot import FONT, draw_graph
+from backprop.graphplot import FONT, draw_graph, nodes
+from backprop.plots import PALETTE
 from backprop.widgets.base import HELP, align, sci, signed, slider, step_value, table
 from backprop.widgets.depth import depth_explorer
 from backprop.widgets.epsilon import epsilon_explorer
+from backprop.widgets.figure import marks_of
+from backprop.widgets.graph import FONT_PX as GRAPH_FONT_PX
 from backprop.widgets.graph import graph_explorer
 from backprop.widgets.network import network_explorer
 from backprop.widgets.neuron import neuron_explorer
@@ -135,14 +140,50 @@ def test_readout_tables_right_align_numbers_with_true_minus_signs():
 
 
 def test_graph_labels_are_readable_at_the_explorers_size():
-    """Node text at least 12 px on screen: points × dpi / 72, the plot shown at its own size (JupyterLab's
-    output area is about 850 px wide at a 1280 px window with the file browser open)."""
+    """Node text at least 12 px on screen, in both views. The browser's drawing is shown at its own size
+    (JupyterLab's output area is about 850 px wide at a 1280 px window with the file browser open); the png
+    view's text is points × dpi / 72."""
+    ex = EXPLORERS["02 graph"]()
+    spec = ex.plot.spec
+    assert spec["w"] <= 1170
+    shrink = min(1.0, 850 / spec["w"])
+    texts = marks_of(spec, "text")
+    body = [t["size"] for t in texts if t["s"].startswith("grad") or "data" in t["s"]]
+    assert min(t["size"] for t in texts) * shrink >= 9  # even an op name like "tanh"
+    assert min(body) == GRAPH_FONT_PX and GRAPH_FONT_PX * shrink >= 12
     fig = draw_graph(_expr(0.5, -1.5))
     width_px = fig.get_size_inches()[0] * fig.dpi
     shrink = min(1.0, 850 / width_px)
-    ex = EXPLORERS["02 graph"]()
-    assert ex.image.layout.width == f"{round(width_px)}px" and ex.image.layout.max_width == "100%"
     sizes = [t.get_fontsize() for t in fig.axes[0].texts]
-    assert min(sizes) * 0.8 >= 6  # even an op name like "tanh"
+    assert min(sizes) * 0.8 >= 6
     body = [t.get_fontsize() for t in fig.axes[0].texts if t.get_text().startswith(("grad", "data")) or "data" in t.get_text()]
     assert min(body) == FONT and FONT * fig.dpi / 72 * shrink >= 12
+
+
+def test_the_graph_drawing_shows_what_the_engine_stored():
+    """Every node's data and grad, as the learner's engine left them, in the boxes the browser draws."""
+    ex = EXPLORERS["02 graph"]()
+    root = ex.model.graph()
+    texts = [t["s"] for t in marks_of(ex.plot.spec, "text")]
+    for v in nodes(root):
+        head = f"{v.label}  " if v.label else ""
+        assert f"{head}data {v.data:.4g}" in texts and f"grad {v.grad:.4g}" in texts
+    assert len(marks_of(ex.plot.spec, "box")) == len(nodes(root))
+    assert len(marks_of(ex.plot.spec, "circle")) == sum(1 for v in nodes(root) if v._prev)
+    ex.sliders[0].value = 1.0
+    assert f"x  data {1:.4g}" in [t["s"] for t in marks_of(ex.plot.spec, "text")]
+
+
+@pytest.mark.parametrize("name", EXPLORERS)
+def test_every_explorer_sends_plain_json_with_labelled_axes_in_the_palette(name):
+    ex = EXPLORERS[name]()
+    spec = ex.plot.spec
+    json.dumps(spec, allow_nan=False)
+    assert 300 <= spec["w"] <= 1170 and spec["alt"]
+    allowed = set(PALETTE.values()) | {"#222", "#fff", "#F7F7F7", "#595959", "#4d4d4d", "none"}
+    for p in spec["panels"]:
+        if p["axes"]:
+            assert p["xlabel"] and p["ylabel"] and p["title"], (name, p["title"])
+        for m in p["marks"]:
+            colours = [m.get(c) for c in ("color", "fill", "stroke", "edge") if m.get(c)] + list(m.get("colors", []))
+            assert set(colours) <= allowed, (name, m["k"], colours)

@@ -6,13 +6,16 @@ loss O(1), so the centred difference is good to ~1e-9 relative.
 """
 
 import io
+import json
 from contextlib import redirect_stdout
 
 import numpy as np
 import pytest
 
 from autograder.reference import two_layer as ref
+from backprop.plots import PALETTE
 from backprop.shapes import expected_shapes, shape_report, shape_table, show_shapes
+from backprop.widgets.figure import marks_of
 from backprop.widgets.network import SLIDER_WEIGHTS, NetworkModel, network_explorer
 
 
@@ -63,10 +66,10 @@ def test_learner_functions_are_used_when_given():
 def test_explorer_redraws_and_reports_a_missing_function():
     ex = network_explorer(forward=ref.forward, backward=_ref_backward)
     assert {s._bp_trait for s in ex.sliders} == set(SLIDER_WEIGHTS)
-    before = (ex.text.value, ex.image.value)
+    before = (ex.text.value, json.dumps(ex.plot.spec))
     ex.sliders[2].value = -2.0
     assert ex.model.W2_21 == -2.0
-    assert (ex.text.value, ex.image.value) != before
+    assert (ex.text.value, json.dumps(ex.plot.spec)) != before
     assert f"{ex.model.loss:.5f}" in ex.text.value
 
     def todo(y, cache, params):
@@ -74,6 +77,21 @@ def test_explorer_redraws_and_reports_a_missing_function():
 
     ex2 = network_explorer(forward=ref.forward, backward=todo)
     assert "not written yet" in ex2.text.value
+
+
+def test_the_plot_sends_y_hat_and_the_slider_weights_gradients():
+    """The bars the browser draws are ŷ of the reference forward pass and the reference backward's gradients."""
+    ex = network_explorer(forward=ref.forward, backward=_ref_backward)
+    ex.sliders[0].value = 1.25
+    probs, grads = marks_of(ex.plot.spec, "bars")
+    params = ex.model.params()
+    y_hat, cache = ref.forward(ex.model.x, params)
+    assert probs["y"] == pytest.approx(y_hat.ravel(), rel=1e-5)
+    assert probs["colors"][ex.model.target] == PALETTE["green"]
+    g = _ref_backward(ex.model.y, cache, params)
+    assert grads["horiz"] and grads["x"] == pytest.approx([g["d" + p][i, j] for p, i, j in SLIDER_WEIGHTS.values()],
+                                                          rel=1e-5)
+    json.dumps(ex.plot.spec, allow_nan=False)
 
 
 def test_expected_shapes_and_table():

@@ -2,8 +2,15 @@
 
 The model (a ``traitlets.HasTraits``) holds the state and computes everything
 from it, so the maths is tested without a browser. The view is only widgets:
-sliders linked to the model's traits, a PNG image and an HTML readout that
-are redrawn whenever a trait changes.
+sliders linked to the model's traits, a plot and an HTML readout that are
+redrawn whenever a trait changes.
+
+The plot is drawn by the browser (``VIEW = "svg"``, the default): on every move
+the kernel computes the numbers to draw, a small spec from
+``backprop.widgets.figure``, and ``plot.js`` draws them as SVG, so a slider
+answers within a few frames and redraws while it is dragged. ``VIEW = "png"``
+(or ``Explorer(..., view="png")``) is the course's first design, kept for the
+side-by-side benchmark: the kernel renders a matplotlib figure to PNG per move.
 
 Every slider sits in a row with a − and a + button that move it one step
 (:func:`step_value`), and the explorer says how to move them (``HELP``):
@@ -22,16 +29,23 @@ CSS classes (the browser tests rely on them): ``bp-explorer`` (the whole
 explorer), ``bp-slider`` and ``bp-slider-<trait>`` (each slider),
 ``bp-slider-row`` (a slider with its buttons), ``bp-step``, ``bp-step-minus`` /
 ``bp-step-plus`` and ``bp-step-<trait>`` (the buttons), ``bp-slider-help``,
-``bp-readout``, ``bp-plot`` and ``bp-table`` (a readout table).
+``bp-readout``, ``bp-plot`` (the plot: an SVG drawing, or the PNG image in the
+``png`` view) and ``bp-table`` (a readout table).
 """
 
 import html
 import math
+import os
 import re
 
 import ipywidgets as widgets
 
 from backprop.plots import to_png
+from backprop.widgets.figure import Plot
+
+#: how explorers draw their plot: "svg" (the browser draws the numbers the kernel sends) or "png" (the kernel
+#: renders a matplotlib figure per move; the first design, kept so the benchmark can compare the two)
+VIEW = os.environ.get("BACKPROP_EXPLORER_VIEW", "svg")
 
 HELP = ("Keys: click a slider's handle (or Tab to it), then ← / →. "
         "Or press its − / + buttons (they work in Notebook 7 too).")
@@ -148,19 +162,30 @@ def table(headers, rows, align_first="left"):
 
 
 class Explorer(widgets.VBox):
-    """Sliders ↔ model traits, plus a redrawn figure and readout.
+    """Sliders ↔ model traits, plus a redrawn plot and readout.
 
-    ``draw(model) -> Figure or None`` and ``readout(model) -> str (HTML)``. The plot is shown at the
-    figure's own pixel size (sharp, text at the size it was set in), scaled down only to fit the page.
+    ``spec(model) -> dict`` (a ``backprop.widgets.figure`` spec, drawn by the browser), ``draw(model) ->
+    Figure or None`` (the ``png`` view's matplotlib figure) and ``readout(model) -> str (HTML)``. ``view``:
+    "svg" or "png" (default :data:`VIEW`; "png" when there is no ``spec``). The plot is shown at its own
+    pixel size (sharp, text at the size it was set in), scaled down only to fit the page.
     """
 
-    def __init__(self, model, sliders, draw=None, readout=None, title=None):
+    def __init__(self, model, sliders, draw=None, readout=None, title=None, spec=None, view=None):
         self.model = model
         self.sliders = list(sliders)
         self._draw = draw
+        self._spec = spec
         self._readout = readout
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
-        self.image.add_class("bp-plot")
+        self.view = view or VIEW
+        if self.view not in ("svg", "png"):
+            raise ValueError(f"view must be 'svg' or 'png', not {self.view!r}")
+        if spec is None:
+            self.view = "png"
+        self.plot = Plot() if self.view == "svg" else None          # the browser draws (svg view)
+        self.image = None                                            # the kernel's PNG (png view)
+        if self.view == "png" and draw is not None:
+            self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+            self.image.add_class("bp-plot")
         self.text = widgets.HTML()
         self.text.add_class("bp-readout")
         self.links = [widgets.link((s, "value"), (model, s._bp_trait)) for s in self.sliders]
@@ -175,7 +200,9 @@ class Explorer(widgets.VBox):
         if title:
             children.append(widgets.HTML(f"<b>{html.escape(title)}</b>"))
         children += [widgets.VBox(self.rows), self.help, self.text]
-        if draw is not None:
+        if self.plot is not None:
+            children.append(self.plot)
+        elif self.image is not None:
             children.append(self.image)
         super().__init__(children)
         self.add_class("bp-explorer")
@@ -184,7 +211,9 @@ class Explorer(widgets.VBox):
     def redraw(self, change=None):
         try:
             parts = self._readout(self.model) if self._readout else ""
-            if self._draw is not None:
+            if self.plot is not None:
+                self.plot.spec = self._spec(self.model)
+            elif self.image is not None:
                 fig = self._draw(self.model)
                 if fig is not None:
                     width = f"{round(fig.get_size_inches()[0] * fig.dpi)}px"

@@ -15,6 +15,7 @@ import numpy as np
 import traitlets
 
 from backprop.plots import COLORS, PALETTE, label
+from backprop.widgets import figure as fg
 from backprop.widgets.base import Explorer, slider
 from backprop.widgets.training import _figure, choice_slider, int_slider
 
@@ -46,21 +47,24 @@ class DepthModel(traitlets.HasTraits):
         return self._x, self._z
 
     def activations(self, depth=None, gain=None, activation=None):
-        """List of (WIDTH, EXAMPLES) arrays: the input, then each layer's output (depth + 1 arrays)."""
+        """List of (WIDTH, EXAMPLES) arrays: the input, then each layer's output (depth + 1 arrays).
+
+        Layers are kept per (gain, activation) and computed only when a deeper stack is first asked for,
+        so moving the depth costs nothing once the layers exist (a shallower stack is the start of a deeper one).
+        """
         depth = self.depth if depth is None else int(depth)
         gain = self.gain if gain is None else float(gain)
         activation = activation or self.activation
-        key = (depth, round(gain, 12), activation)
-        if key not in self._cache:
-            x, Z = self._draws()
-            a, out = x, [x]
+        x, Z = self._draws()
+        out = self._cache.setdefault((round(gain, 12), activation), [x])
+        if len(out) < depth + 1:
             f = np.tanh if activation == "tanh" else (lambda z: np.maximum(z, 0.0))
+            a = out[-1]
             with np.errstate(all="ignore"):
-                for layer in range(depth):
+                for layer in range(len(out) - 1, depth):
                     a = f((gain / np.sqrt(WIDTH)) * (Z[layer] @ a))
                     out.append(a)
-            self._cache[key] = out
-        return self._cache[key]
+        return out[:depth + 1]
 
     def spreads(self, **kw):
         """Standard deviation of each layer's activations, input first: (depth + 1,)."""
@@ -79,6 +83,50 @@ class DepthModel(traitlets.HasTraits):
         if activation == "tanh" and float(np.mean(np.abs(last) > 0.99)) > 0.3:
             return "saturated"
         return "healthy"
+
+
+def histograms(model, bins=50):
+    """Each layer's activations as a histogram: (lo, hi) of the value axis and (depth, bins) fractions per bin.
+
+    tanh: [−1, 1]. ReLU: [0, the last layer's 99th percentile (at least 1)]; NaN counts as 0 and values
+    outside the range fall into the end bins.
+    """
+    acts = model.activations()
+    last = acts[-1]
+    top = 1.0
+    if model.activation != "tanh":
+        finite = np.isfinite(last)
+        top = max(1.0, float(np.percentile(last[finite], 99))) if finite.any() else 1.0
+    lo, hi = (0.0, top) if model.activation != "tanh" else (-1.0, 1.0)
+    edges = np.linspace(lo, hi, bins + 1)
+    rows = []
+    for a in acts[1:]:
+        vals = np.clip(np.nan_to_num(a.ravel(), nan=0.0, posinf=hi, neginf=lo), lo, hi)
+        counts, _ = np.histogram(vals, bins=edges)
+        rows.append(counts / max(counts.sum(), 1))
+    return (lo, hi), np.array(rows)
+
+
+def _spec(model):
+    (lo, hi), rows = histograms(model)
+    spreads = model.spreads()
+    shade = np.sqrt(rows)  # the square root shows thin tails; darkest = the fullest bin
+    shade = shade / shade.max() if shade.size and shade.max() > 0 else shade
+    relu = model.activation != "tanh"
+    n = len(rows)
+    left = fg.panel((50, 30, 328, 198), (lo, hi), (0.5, n + 0.5),
+                    "activation value" + (" (ReLU: zeros not shown apart)" if relu else ""), "layer",
+                    f"Where each layer's activations fall ({model.activation})",
+                    [fg.image(shade, (lo, hi, 0.5, n + 0.5), PALETTE["blue"])], grid=False,
+                    yticks=fg.ticks([t for t in range(1, n + 1) if n <= 10 or t % 2 == 0]), ylabel_gap=34)
+    right = fg.panel((458, 30, 200, 198), (-0.05 * max(1, n), n * 1.05 + 0.05), (-6, 4), "layer (0 = input)",
+                     "standard deviation (log scale)", "Spread of the signal",
+                     [fg.band(np.log10(0.05), 1.0, PALETTE["green"], 0.12),
+                      fg.line(range(n + 1), np.log10(np.maximum(spreads, 1e-30)), COLORS[0], 2),
+                      fg.dots(range(n + 1), np.log10(np.maximum(spreads, 1e-30)), COLORS[0], 3.5)],
+                     yticks=fg.ticks(range(-6, 5, 2), [f"1e{t}" for t in range(-6, 5, 2)]), ylabel_gap=46)
+    return fg.figure(672, 272, [left, right],
+                     alt=f"{n} layers, {model.activation}, gain {model.gain:.2f}: {model.verdict()}")
 
 
 def _draw(model):
@@ -134,5 +182,5 @@ def depth_explorer(**state):
         # a two-position slider rather than buttons: same keyboard handling as the other controls
         choice_slider("activation", model.activation, ("tanh", "relu"), trait="activation"),
     ]
-    return Explorer(model, sliders, draw=_draw, readout=_readout,
+    return Explorer(model, sliders, draw=_draw, spec=_spec, readout=_readout,
                     title="A deep stack of layers: how the weight scale decides whether the signal survives")

@@ -21,6 +21,7 @@ import traitlets
 
 from backprop.gradcheck import centred_difference as _package_centred_difference
 from backprop.plots import COLORS, PALETTE, label
+from backprop.widgets import figure as fg
 from backprop.widgets.base import Explorer, sci, slider
 from backprop.widgets.training import _figure
 
@@ -101,6 +102,31 @@ def _draw(model):
     return fig
 
 
+FLOOR = 1e-17  # an exact zero error cannot be drawn on a log scale
+
+
+def _spec(model):
+    # log10 units on linear axes with power-of-ten tick labels: the picture of log-log axes
+    curves = model.curves()
+    marks = []
+    for color, name, dt in ((COLORS[0], "float64", np.float64), (COLORS[1], "float32", np.float32)):
+        marks.append(fg.line(EXPONENTS, np.log10(np.maximum(curves[name], FLOOR)), color, 2, label=name))
+    marks.append(fg.vline(np.log10(model.eps), PALETTE["black"], 1, dash="2 3"))
+    for color, dt in ((COLORS[0], np.float64), (COLORS[1], np.float32)):
+        marks.append(fg.dots([np.log10(model.eps)], [np.log10(max(model.error(dt), FLOOR))], color, 5,
+                             edge=PALETTE["black"]))
+    marks += [fg.text(-12.7, -1.9, "round-off", PALETTE["vermillion"], 12),
+              fg.text(-12.7, -2.8, "∝ 1/ε", PALETTE["vermillion"], 12),
+              fg.text(-2.6, -11.4, "truncation", PALETTE["vermillion"], 12),
+              fg.text(-2.6, -12.3, "∝ ε²", PALETTE["vermillion"], 12)]
+    p = fg.panel((70, 30, 472, 246), (-14.7, 0.7), (-13, 1), "step ε (log scale)",
+                 "relative error of the slope (log scale)", "Centred difference of tanh at θ = 0.5", marks,
+                 xticks=fg.ticks(range(-14, 1, 2), [f"1e{t}" for t in range(-14, 1, 2)]),
+                 yticks=fg.ticks(range(-12, 1, 2), [f"1e{t}" for t in range(-12, 1, 2)]),
+                 legend="lower left", ylabel_gap=52)
+    return fg.figure(558, 324, [p], alt=f"relative error against ε, marker at ε = {sci(model.eps)}")
+
+
 def _readout(model):
     e64, e32 = model.error(np.float64), model.error(np.float32)
     # every number written as the slider writes ε (readout_format ".1e": 5.6e-6, not 5.6e-06)
@@ -113,5 +139,5 @@ def epsilon_explorer(diff=None):
     """A log-scale slider over ε with the error-against-ε curves for float64 and float32."""
     model = EpsilonModel(diff=diff)
     sliders = [slider("step ε", model.eps, -14.0, 0.0, 0.25, trait="eps", fmt=".1e", log=True)]
-    return Explorer(model, sliders, draw=_draw, readout=_readout,
+    return Explorer(model, sliders, draw=_draw, spec=_spec, readout=_readout,
                     title="Move ε: too large and the slope is truncated, too small and rounding takes over")

@@ -27,6 +27,7 @@ import traitlets
 from backprop.gradcheck import numerical_gradient
 from backprop.plots import PALETTE, label, new_figure
 from backprop.shapes import make_params
+from backprop.widgets import figure as fg
 from backprop.widgets.base import Explorer, signed, slider, table
 
 #: the weights on sliders: trait name → (parameter, row, column)
@@ -131,6 +132,31 @@ def _draw(model):
     return fig
 
 
+def _spec(model):
+    y_hat = model.predict().ravel()
+    grads = model.grads()
+    k = y_hat.size
+    colors = [PALETTE["green"] if c == model.target else PALETTE["sky"] for c in range(k)]
+    names = list(grads)
+    vals = [grads[n] for n in names]
+    finite = [abs(v) for v in vals if np.isfinite(v)]
+    lim = max(0.05, max(finite, default=0.0) * 1.15)
+    left = fg.panel((52, 30, 230, 190), (-0.6, k - 0.4), (0, 1), "class", "predicted probability ŷ",
+                    f"Prediction (loss L = {model.loss:.3f})",
+                    [fg.bars(range(k), y_hat, colors)],
+                    xticks=fg.ticks(range(k), [f"class {c}" + (" (true)" if c == model.target else "")
+                                               for c in range(k)]))
+    right = fg.panel((392, 30, 226, 190), (-lim, lim), (-0.6, len(names) - 0.4), "dL/d(weight)", "slider weight",
+                     f"Gradients ({model.source})",
+                     [fg.bars(vals, range(len(names)), [PALETTE["vermillion"] if v < 0 else PALETTE["blue"]
+                                                        for v in vals], horiz=True),
+                      fg.vline(0, "#4d4d4d", 0.8)],
+                     yticks=fg.ticks(range(len(names)), [f"{p}[{i},{j}]" for p, i, j in
+                                                         (SLIDER_WEIGHTS[n] for n in names)]),
+                     ylabel_gap=62)
+    return fg.figure(630, 270, [left, right], alt=f"predicted probabilities and gradients, loss {model.loss:.3f}")
+
+
 def _readout(model):
     y_hat = model.predict().ravel()
     g = model.grads()
@@ -148,5 +174,5 @@ def network_explorer(forward, backward=None, **state):
     model = NetworkModel(forward=forward, backward=backward, **state)
     sliders = [slider(f"{name}[{i},{j}]", getattr(model, t), -4, 4, 0.05, trait=t)
                for t, (name, i, j) in SLIDER_WEIGHTS.items()]
-    return Explorer(model, sliders, draw=_draw, readout=_readout,
+    return Explorer(model, sliders, draw=_draw, spec=_spec, readout=_readout,
                     title="A tiny network (d = 2, h = 3, k = 3): move a weight, watch ŷ, L and the gradients")

@@ -4,7 +4,9 @@
 draws the loss as a function of w, the tangent at the current w, and the
 three factors of dL/dw = dL/da · da/dz · dz/dw. The factors come from the
 learner's own ``local_derivatives`` when one is given, so the learner sees
-whether their tangent touches the curve.
+whether their tangent touches the curve. ``NeuronModel.picture()`` holds the
+numbers the browser draws (``_spec``); ``_draw`` is the same picture in
+matplotlib for the ``png`` view.
 """
 
 import numpy as np
@@ -13,7 +15,10 @@ import traitlets
 from backprop.activations import ACTIVATIONS
 from backprop.gradcheck import centred_difference
 from backprop.plots import COLORS, PALETTE, label, new_figure
+from backprop.widgets import figure as fg
 from backprop.widgets.base import Explorer, slider
+
+W_GRID = np.linspace(-4.0, 4.0, 241)   # the w axis of the loss curve
 
 
 class NeuronModel(traitlets.HasTraits):
@@ -59,6 +64,21 @@ class NeuronModel(traitlets.HasTraits):
         out = self.local_derivatives(self.x, self.w, self.b, self.y)
         return tuple(float(v) for v in out)
 
+    def picture(self):
+        """What the plot shows, as numbers: the curve L(w) on ``W_GRID``, the tangent at w (from the learner's
+        factors, else the numeric slope) over [w − 1, w + 1], the current point and the y range."""
+        f = None
+        try:
+            f = self.factors()
+        except NotImplementedError:
+            pass
+        slope = self.slope if f is None else f[0] * f[1] * f[2]
+        curve = self.loss_at(W_GRID)
+        span = np.array([self.w - 1.0, self.w + 1.0])
+        return {"w": W_GRID, "loss": curve, "tangent_w": span, "tangent_loss": self.loss + slope * (span - self.w),
+                "slope": slope, "source": "numeric slope" if f is None else "your dL/dw",
+                "point": (self.w, self.loss), "ylim": (-0.05, max(1.05, float(curve.max()) * 1.05))}
+
 
 def _draw(model):
     fig = new_figure(6.0, 3.4)
@@ -80,6 +100,19 @@ def _draw(model):
     ax.legend(loc="upper right", fontsize=8)
     label(ax, "weight w", "loss L = (a − y)²", "Loss as w moves (b, x, y fixed)")
     return fig
+
+
+def _spec(model):
+    p = model.picture()
+    marks = [fg.line(p["w"], p["loss"], COLORS[0], 2, label="loss L(w)"),
+             fg.line(p["tangent_w"], p["tangent_loss"], PALETTE["vermillion"], 2, dash="7 4",
+                     label=f"tangent from {p['source']} = {p['slope']:+.3f}".replace("-", "−")),
+             fg.dots([p["point"][0]], [p["point"][1]], PALETTE["black"], 5,
+                     label=f"current w = {model.w:+.2f}".replace("-", "−"))]
+    return fg.figure(540, 306, [fg.panel((62, 30, 462, 226), (-4.4, 4.4), p["ylim"], "weight w",
+                                         "loss L = (a − y)²", "Loss as w moves (b, x, y fixed)", marks,
+                                         legend="upper right")],
+                     alt=f"Loss curve L(w) with the tangent at w = {model.w:.2f}")
 
 
 def _readout(model):
@@ -108,4 +141,5 @@ def neuron_explorer(local_derivatives=None, **state):
         # (0, 1) shows a loss that the sigmoid can never bring to zero
         slider("target y", model.y, -0.5, 1.5, 0.05, trait="y"),
     ]
-    return Explorer(model, sliders, draw=_draw, readout=_readout, title="One neuron: move w and watch the slope")
+    return Explorer(model, sliders, draw=_draw, spec=_spec, readout=_readout,
+                    title="One neuron: move w and watch the slope")

@@ -20,6 +20,7 @@ from backprop.datasets import make_spirals
 from backprop.losses import one_hot
 from backprop.plots import COLORS, PALETTE, label
 from backprop.training import init_params
+from backprop.widgets import figure as fg
 from backprop.widgets.base import Explorer, tag
 
 BATCH_SIZES = (8, 16, 32, 64, 150)  # smaller batches make runs too slow for a live redraw
@@ -170,6 +171,26 @@ def _draw(model):
     return fig
 
 
+def loss_top(*curves):
+    """The y axis' top for these loss curves: 5 % above the highest finite loss, at least 1.3, at most 5."""
+    finite = np.concatenate([c[np.isfinite(c)] for c in curves])
+    top = max(1.3, float(finite.max()) * 1.05) if finite.size else 1.3
+    return min(top, 5.0)
+
+
+def _spec(model):
+    run = model.run()
+    base = model.run(**BASELINE)
+    marks = [fg.line(range(len(base["epoch_loss"])), base["epoch_loss"], PALETTE["black"], 1.3, dash="2 3",
+                     label=f"{settings_label(**BASELINE)} (for comparison)"),
+             fg.line(range(len(run["epoch_loss"])), run["epoch_loss"], COLORS[0], 2.2,
+                     label=settings_label(model.lr, model.hidden, model.batch_size))]
+    p = fg.panel((58, 30, 466, 214), (0, model.epochs), (0.0, loss_top(run["epoch_loss"], base["epoch_loss"])),
+                 f"epoch (one pass over the {model.x.shape[1]} spiral points)", "mean cross-entropy loss",
+                 "Loss curve of a fresh network with these settings", marks, legend="upper right")
+    return fg.figure(540, 297, [p], alt=f"loss curve for {settings_label(model.lr, model.hidden, model.batch_size)}")
+
+
 def _readout(model):
     run = model.run()
     final = run["epoch_loss"][-1]
@@ -197,5 +218,5 @@ def training_explorer(train_step, forward=None, **settings):
         int_slider("hidden width h", model.hidden, 2, 64, 1, trait="hidden"),
         choice_slider("batch size", model.batch_size, BATCH_SIZES, trait="batch_size"),
     ]
-    return Explorer(model, sliders, draw=_draw, readout=_readout,
+    return Explorer(model, sliders, draw=_draw, spec=_spec, readout=_readout,
                     title="Train a fresh network on the spirals: move a slider, watch the loss curve")

@@ -10,7 +10,8 @@ cells' prompts), saves it, and then checks what the page shows:
   widget the kernel sent, with a non-empty area and none of ipywidgets'
   error texts ("Error displaying widget", "model not found", ...);
 * every slider moves with the keyboard (focus its handle, ArrowRight/Left)
-  and the output it drives (the plot's image bytes, the readout text) changes.
+  and the output it drives (the plot: what its SVG draws, or the PNG's bytes in
+  the png view; the readout text) changes.
 
 Checks return a list of ``Problem`` (they do not raise), so a test can assert
 there are none, and the self-test can assert a broken notebook has some.
@@ -86,22 +87,30 @@ JS_CELL_STATE = """() => %s.map((c, i) => ({
         }),
 }))""" % (_js_cells(), WIDGET_MIME, WIDGET_MIME)
 
+# FNV-1a of a string: the signature of a drawn SVG plot (the browser-drawn view of backprop/widgets/plot.js)
+JS_FNV = """(str) => { let h = 2166136261 >>> 0;
+    for (let i = 0; i < str.length; i++) { h ^= str.charCodeAt(i); h = Math.imul(h, 16777619) >>> 0; }
+    return str.length + ':' + h.toString(16); }"""
+
 # Every bp slider: which cell, which trait, its shown value and the signature of what it drives.
 JS_SIGNATURE = """(el) => {
     const root = el.closest('.bp-explorer') || el.closest('.jp-OutputArea');
-    const img = root.querySelector('img.bp-plot, .bp-plot img, img');
+    const svg = root.querySelector('.bp-plot svg.bp-svg');
+    const img = svg ? null : root.querySelector('img.bp-plot, .bp-plot img, img');
     const readout = root.querySelector('.bp-readout');
     const text = readout ? readout.innerText : Array.from(root.querySelectorAll('.jp-OutputArea-output'))
         .filter(o => !o.contains(el)).map(o => o.innerText).join('\\n');
-    return {src: img ? img.getAttribute('src') || '' : '', text: text || '',
+    return {src: svg ? 'svg:' + (JS_FNV_PLACEHOLDER)(svg.innerHTML) : img ? img.getAttribute('src') || '' : '', text: text || '',
             value: ((el.querySelector('.widget-readout') || {}).innerText || '').trim()
                    || (el.querySelector('.noUi-handle') || {getAttribute: () => ''}).getAttribute('aria-valuetext') || '',
             now: (el.querySelector('.noUi-handle') || {getAttribute: () => null}).getAttribute('aria-valuenow'),
             max: (el.querySelector('.noUi-handle') || {getAttribute: () => null}).getAttribute('aria-valuemax')};
-}"""
+}""".replace("JS_FNV_PLACEHOLDER", JS_FNV)
 
 JS_IMAGE_BYTES_HASH = """async (el) => {
     const root = el.closest('.bp-explorer') || el.closest('.jp-OutputArea');
+    const svg = root.querySelector('.bp-plot svg.bp-svg');
+    if (svg) return 'svg:' + (JS_FNV_PLACEHOLDER)(svg.innerHTML);  // a drawn plot: what it draws
     const img = root.querySelector('img.bp-plot, .bp-plot img, img');
     if (!img || !img.getAttribute('src')) return '';
     const ctl = new AbortController();
@@ -112,7 +121,7 @@ JS_IMAGE_BYTES_HASH = """async (el) => {
     let h = 2166136261 >>> 0;                       // FNV-1a over the PNG bytes
     for (let i = 0; i < buf.length; i++) { h ^= buf[i]; h = Math.imul(h, 16777619) >>> 0; }
     return buf.length + ':' + h.toString(16);
-}"""
+}""".replace("JS_FNV_PLACEHOLDER", JS_FNV)
 
 
 def tag_expected_failures(path, cell_indices):
@@ -314,12 +323,24 @@ class NotebookSession:
             i = self._cell_of(ex)
             facts = ex.evaluate("""(ex) => {
                 const img = ex.querySelector('img.bp-plot, .bp-plot img');
+                const svg = ex.querySelector('.bp-plot svg.bp-svg');
+                const r = svg ? svg.getBoundingClientRect() : null;
                 return {sliders: ex.querySelectorAll('.bp-slider').length,
                         img: !!img, imgOk: !!img && img.complete && img.naturalWidth > 0,
+                        svg: !!ex.querySelector('.bp-plot'),
+                        svgOk: !!r && r.width > 0 && r.height > 0 && svg.querySelectorAll('path, rect, text').length > 3,
                         readout: ((ex.querySelector('.bp-readout') || {}).innerText || '').trim()};
             }""")
             if allow_todo and EXPLORER_TODO in facts["readout"]:
                 pass  # a learner notebook: this explorer waits for the learner's function, and says so
+            elif facts["svg"] and not facts["svgOk"]:
+                try:  # the browser-drawn plot: its view may still be loading
+                    self.page.wait_for_function(
+                        "(ex) => { const s = ex.querySelector('.bp-plot svg.bp-svg');"
+                        " return s && s.getBoundingClientRect().width > 0 && s.querySelectorAll('path, rect, text').length > 3; }",
+                        arg=ex.element_handle(), timeout=TIMEOUT_WIDGET_MS, polling=100)
+                except Exception:
+                    problems.append(Problem(self.label, i, f"explorer {j}: its plot draws nothing"))
             elif facts["img"] and not facts["imgOk"]:
                 try:  # the PNG may still be decoding
                     self.page.wait_for_function(

@@ -200,8 +200,10 @@ JS_EXPLORER = """(ex) => {
     const tables = Array.from(ex.querySelectorAll('.bp-table')).map(t => Array.from(t.rows).map(r =>
         Array.from(r.cells).map(c => textBox(c))));
     const img = ex.querySelector('img.bp-plot, .bp-plot img');
+    const svg = ex.querySelector('.bp-plot svg.bp-svg');
     return {rows, tables, help: (ex.querySelector('.bp-slider-help') || {innerText: ''}).innerText,
-            img: img ? {shown: img.clientWidth, natural: img.naturalWidth} : null,
+            img: img ? {shown: img.clientWidth, natural: img.naturalWidth}
+                 : svg ? {shown: Math.round(svg.getBoundingClientRect().width), natural: +svg.getAttribute('width')} : null,
             sliders: ex.querySelectorAll('.bp-slider').length};
 }"""
 
@@ -209,7 +211,8 @@ JS_VALUE = """(s) => { const h = s.querySelector('.noUi-handle');
     return {now: h.getAttribute('aria-valuenow'), text: (s.querySelector('.widget-readout') || {innerText: ''}).innerText.trim()}; }"""
 
 JS_OUTPUT = """(ex) => (ex.querySelector('.bp-readout') || {innerText: ''}).innerText
-    + '|' + ((ex.querySelector('img.bp-plot, .bp-plot img') || {src: ''}).src || '').slice(-40)"""
+    + '|' + ((ex.querySelector('img.bp-plot, .bp-plot img') || {src: ''}).src || '').slice(-40)
+    + '|' + ((ex.querySelector('.bp-figure') || {dataset: {}}).dataset.frames || '')"""
 
 
 @pytest.mark.browser

@@ -1,0 +1,139 @@
+"""The explorers' plots drawn in the browser: the kernel sends numbers, ``plot.js`` draws them as SVG.
+
+A picture is a *spec*: a plain dict of numbers and strings (JSON), built with the helpers below and set on
+a :class:`Plot` widget's ``spec`` trait. Only the numbers travel (a few kB per slider move); the browser
+draws them in a few milliseconds, so a slider redraws as fast as the kernel answers.
+
+    spec = figure(540, 300, [panel((60, 30, 460, 220), (-4, 4), (0, 1), "weight w", "loss",
+                                   marks=[line(ws, losses, BLUE, label="loss L(w)")], legend="upper right")])
+
+``panel(box, xlim, ylim, ...)``: ``box`` is the plotting area in px (left, top, width, height) inside the
+figure; limits are in data units. Marks (data units; sizes in px): :func:`line`, :func:`dots`,
+:func:`bars`, :func:`vline`, :func:`hline`, :func:`band`, :func:`text`, :func:`image` (a heat map),
+:func:`box`, :func:`circle`, :func:`arrow`. Numbers are rounded to 6 significant digits and a NaN or an
+infinity becomes ``None`` (JSON has neither; a line breaks there). Colours: ``backprop.plots.PALETTE``.
+
+CSS classes: ``bp-plot`` (the widget), ``bp-figure`` (its element in the page), ``bp-svg`` (the drawing),
+``bp-plot-note`` (a sentence when no kernel answers, e.g. in a reopened notebook).
+"""
+
+import math
+from pathlib import Path
+
+import anywidget
+import numpy as np
+import traitlets
+
+_HERE = Path(__file__).resolve().parent
+
+
+class Plot(anywidget.AnyWidget):
+    """A picture drawn by the browser from ``spec`` (see the module docstring)."""
+
+    _esm = _HERE / "plot.js"
+    _css = _HERE / "plot.css"
+    spec = traitlets.Dict().tag(sync=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.add_class("bp-plot")
+        self.on_msg(self._answer)
+
+    def _answer(self, _widget, content, _buffers):
+        # plot.js asks whether a kernel is behind the view (a reopened notebook shows a saved picture)
+        if isinstance(content, dict) and content.get("kind") == "ping":
+            self.send({"kind": "pong"})
+
+
+def _num(v):
+    v = float(v)
+    if not math.isfinite(v):
+        return None
+    return float(f"{v:.6g}")
+
+
+def nums(values):
+    """A list of JSON numbers (6 significant digits; NaN and ±inf → None) from any array-like."""
+    return [_num(v) for v in np.asarray(values, dtype=np.float64).ravel()]
+
+
+def figure(width, height, panels, alt=""):
+    """The whole picture: ``width`` × ``height`` px, one or more panels; ``alt`` describes it in words."""
+    return {"w": int(width), "h": int(height), "alt": alt, "panels": list(panels)}
+
+
+def ticks(values, labels=None):
+    """Tick marks at ``values`` with ``labels`` (default: the values as written by Python's ``g``)."""
+    labels = labels if labels is not None else [f"{v:g}".replace("-", "−") for v in values]
+    return [[_num(v), str(s)] for v, s in zip(values, labels)]
+
+
+def panel(box, xlim, ylim, xlabel="", ylabel="", title="", marks=(), xticks=None, yticks=None, legend=None,
+          axes=True, grid=True, equal=False, ylabel_gap=40):
+    """One set of axes. ``box``: (left, top, width, height) in px; ``xticks``/``yticks``: :func:`ticks` or None."""
+    return {"box": [float(b) for b in box], "x": [_num(xlim[0]), _num(xlim[1])],
+            "y": [_num(ylim[0]), _num(ylim[1])], "xlabel": xlabel, "ylabel": ylabel, "title": title,
+            "marks": list(marks), "xticks": xticks, "yticks": yticks, "legend": legend, "axes": bool(axes),
+            "grid": bool(grid), "equal": bool(equal), "ylabelGap": ylabel_gap}
+
+
+def line(x, y, color, lw=2.0, dash=None, label=None):
+    """A polyline through (x[i], y[i]); ``dash``: an SVG dash pattern such as "6 4"."""
+    return {"k": "line", "x": nums(x), "y": nums(y), "color": color, "lw": lw, "dash": dash, "label": label}
+
+
+def dots(x, y, color, r=4.0, edge=None, label=None):
+    """A dot of radius ``r`` px at each (x[i], y[i])."""
+    return {"k": "dots", "x": nums(x), "y": nums(y), "color": color, "r": r, "edge": edge, "label": label}
+
+
+def bars(x, y, colors, width=0.8, horiz=False):
+    """Bars from 0: vertical at positions ``x`` with heights ``y``, or (``horiz``) lengths ``x`` at rows ``y``."""
+    return {"k": "bars", "x": nums(x), "y": nums(y), "colors": list(colors), "width": width, "horiz": bool(horiz)}
+
+
+def vline(x, color, lw=1.0, dash=None):
+    return {"k": "vline", "x": _num(x), "color": color, "lw": lw, "dash": dash}
+
+
+def hline(y, color, lw=1.0, dash=None):
+    return {"k": "hline", "y": _num(y), "color": color, "lw": lw, "dash": dash}
+
+
+def band(y0, y1, color, alpha=0.15):
+    """A horizontal stripe between ``y0`` and ``y1`` across the panel."""
+    return {"k": "band", "y0": _num(y0), "y1": _num(y1), "color": color, "alpha": alpha}
+
+
+def text(x, y, s, color="#222", size=12, anchor="start", weight=None):
+    """Text centred vertically at (x, y); ``anchor``: start | middle | end; ``size`` in px."""
+    return {"k": "text", "x": _num(x), "y": _num(y), "s": str(s), "color": color, "size": size, "anchor": anchor,
+            "weight": weight}
+
+
+def image(z, extent, color):
+    """A heat map: ``z`` rows (bottom row first) of values in [0, 1], white to ``color``, over ``extent``
+    (x0, x1, y0, y1)."""
+    z = np.asarray(z, dtype=np.float64)
+    return {"k": "image", "z": [nums(row) for row in z], "extent": nums(extent), "color": color}
+
+
+def box(x, y, w, h, fill="none", stroke="#222", lw=1.0, r=0):
+    """A rectangle with its lower-left corner at (x, y), ``w`` × ``h`` data units, corners rounded ``r`` px."""
+    return {"k": "box", "x": _num(x), "y": _num(y), "w": _num(w), "h": _num(h), "fill": fill, "stroke": stroke,
+            "lw": lw, "r": r}
+
+
+def circle(x, y, r, fill="none", stroke="#222", lw=1.0):
+    """A circle of radius ``r`` data units (use on an ``equal`` panel)."""
+    return {"k": "circle", "x": _num(x), "y": _num(y), "r": _num(r), "fill": fill, "stroke": stroke, "lw": lw}
+
+
+def arrow(x0, y0, x1, y1, color="#222", lw=1.2):
+    """A straight arrow from (x0, y0) to (x1, y1), its head at the end."""
+    return {"k": "arrow", "x0": _num(x0), "y0": _num(y0), "x1": _num(x1), "y1": _num(y1), "color": color, "lw": lw}
+
+
+def marks_of(spec, kind=None):
+    """Every mark of a spec (or of one ``kind``), all panels in order: what tests read the numbers from."""
+    return [m for p in spec.get("panels", []) for m in p["marks"] if kind is None or m["k"] == kind]
