@@ -23,6 +23,14 @@ IGNORE = (".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback")
 #: when releasing: submit, collect and autograde must keep the learner's own answers file.
 NOT_RELEASED = ("quiz_answers*.json",)
 
+#: Quiz seals in the released notebooks (autograder/quiz/README.md, "Two modes"). True: each question carries
+#: salted hashes of its answer, so the widget says ✓/✗ at once (a determined learner can recover answers by
+#: trying every option against them). False: no seal at all; the widget saves the answer, which is marked
+#: only when graded. Read by every route through nbgrader (`make course`, nbgrader_config.py, the grader's
+#: gradebook), so learners' cells, checksums and the gradebook agree. `make course SEALS=0|1`
+#: (`python -m autograder release --no-seals|--seals`) overrides it for one release.
+QUIZ_SEALS = True
+
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 TEXT_STUB = "YOUR ANSWER HERE"
 
@@ -38,11 +46,12 @@ def release_ignore():
     return list(IGNORE + NOT_RELEASED)
 
 
-def course_config(root=ROOT, *, releasing=True, release_dir=None, db_url=None):
+def course_config(root=ROOT, *, releasing=True, release_dir=None, db_url=None, seals=None):
     """A traitlets ``Config`` with the course's nbgrader settings.
 
     ``releasing``: the command generates the learner notebooks (quiz answers are left out);
-    ``release_dir``: where they go (default ``course/``); ``db_url``: the gradebook, if not nbgrader's default.
+    ``release_dir``: where they go (default ``course/``); ``db_url``: the gradebook, if not nbgrader's default;
+    ``seals``: quiz seals in generated notebooks (default :data:`QUIZ_SEALS`).
     """
     root = Path(root)
     cfg = Config()
@@ -58,7 +67,20 @@ def course_config(root=ROOT, *, releasing=True, release_dir=None, db_url=None):
     # autograde copies the instructor's files over the learner's: never the learner's quiz answers
     cfg.Autograde.exclude_overwriting = {lesson: [QUIZ_ANSWERS] for lesson in source_lessons(root)}
     cfg.GenerateFeedback.preprocessors = feedback_preprocessors()
+    if not (QUIZ_SEALS if seals is None else seals):
+        cfg.GenerateAssignment.preprocessors = release_preprocessors_without_seals()
     return cfg
+
+
+def release_preprocessors_without_seals():
+    """nbgrader's generate_assignment, with the quiz's seals dropped before checksums and gradebook see the cells."""
+    from nbgrader.converters import GenerateAssignment
+    from nbgrader.preprocessors import ComputeChecksums
+
+    from autograder.preprocessors import DropQuizSeals
+    steps = list(GenerateAssignment.class_traits()["preprocessors"].default())
+    steps.insert(steps.index(ComputeChecksums), DropQuizSeals)
+    return steps
 
 
 def feedback_preprocessors():

@@ -2,7 +2,8 @@
 
 This is nbgrader's own ``generate_assignment``, run in-process for every lesson
 with the course's settings (``autograder.nbconfig``, which ``nbgrader_config.py`` also reads): solutions and
-hidden tests are stripped, outputs cleared, cells locked and checksummed.
+hidden tests are stripped, outputs cleared, cells locked and checksummed. ``seals=False``
+(``--no-seals``, ``make course SEALS=0``) releases the quizzes without seals (``QUIZ_SEALS``).
 """
 
 import logging
@@ -13,9 +14,10 @@ from pathlib import Path
 from autograder.nbconfig import ROOT, SOURCE, course_config, source_lessons
 
 
-def release(out=None, root=ROOT, quiet=True, only=None):
+def release(out=None, root=ROOT, quiet=True, only=None, seals=None):
     """Regenerate every lesson (or the lessons in ``only``) into ``out`` (default: course/).
 
+    ``seals``: quiz seals in the release (default: ``autograder.nbconfig.QUIZ_SEALS``).
     Returns the lesson ids released.
     """
     from nbgrader.converters import GenerateAssignment
@@ -34,7 +36,7 @@ def release(out=None, root=ROOT, quiet=True, only=None):
         for stale in out.iterdir():
             if stale.is_dir() and stale.name not in ids:
                 shutil.rmtree(stale)
-    cfg = course_config(root, release_dir=out)
+    cfg = course_config(root, release_dir=out, seals=seals)
     cfg.GenerateAssignment.no_database = True
     cfg.SaveCells.enabled = False
     cfg.BaseConverter.force = True

@@ -13,6 +13,7 @@
   right prints a ✓ line, anything else raises ``backprop.checks.Mistake`` with
   a sentence that never contains the right answer.
 - :func:`write_answers`: script a submission (see README.md for the format).
+- :func:`giveaways`: what must never reach a learner (for the leak checks and the learner edition).
 """
 
 import importlib.util
@@ -95,6 +96,29 @@ def right_answers(lesson):
     """{qid: the right answer in the answers file's form}, for scripting and tests."""
     return {q["id"]: (list(q["answer"]) if q["kind"] in ("multiple", "order") else q["answer"])
             for q in load_key(lesson)}
+
+
+def giveaways(lesson):
+    """Strings that would give a question's answer away if a learner could read them (for leak checks).
+
+    Every explanation (the right option's reads "Right. …"), a numeric answer in the usual formats, a
+    multiple-choice or ordering answer written as a list, and a single choice answered by code. (The right
+    option's text alone is no giveaway: every option is shown.)
+    """
+    import json
+    out = []
+    for q in load_key(lesson):
+        if q["kind"] == "numeric":
+            v = float(q["answer"])
+            out += [repr(v), f"{v:.4f}", f"{v:.5f}", f"{v:.6f}", f"{v:.8g}"]
+        elif q["kind"] in ("multiple", "order"):
+            ans = list(q["answer"])
+            out += [json.dumps(ans, ensure_ascii=False), json.dumps(ans), repr(ans), ", ".join(ans)]
+        ex = q.get("explain")
+        out += list(ex.values()) if isinstance(ex, dict) else ([ex] if ex else [])
+        if q["kind"] == "single":
+            out.append(f'quiz.answer("{q["id"]}", "{q["answer"]}")')
+    return [s for s in out if s]
 
 
 # ------------------------------------------------------------------ seals ---
@@ -221,5 +245,5 @@ def write_answers(folder, lesson, answers):
     return store.path
 
 
-__all__ = ["SALT", "load_key", "question", "right_answers", "shown", "seal", "verdict", "grade", "write_answers",
+__all__ = ["SALT", "load_key", "question", "right_answers", "giveaways", "shown", "seal", "verdict", "grade", "write_answers",
            "FORMAT", "VERSION"]

@@ -9,6 +9,11 @@ text, the setup, the answers the instructor wrote by code) stays as it is.
 
     python -m autograder.quiz update LESSON    # after editing the key
     python -m autograder.quiz check LESSON     # the key is valid and the notebook is in step with it
+
+The solution notebook is always sealed (the instructor gets ✓/✗). A release without seals
+(``make course SEALS=0``) passes it through :func:`drop_seals`, nbgrader preprocessor
+``autograder.preprocessors.DropQuizSeals``: each question's ``seal="…"`` becomes
+``number=n, title="…"`` and ``quiz.start`` loses its salt.
 """
 
 import json
@@ -205,3 +210,42 @@ def update(lesson, path=None, salt=None, write=True):
     if changes and write:
         nbformat.write(nb, str(path))
     return changes
+
+
+# ------------------------------------------------------- releases without seals ---
+
+_SEAL = re.compile(r'seal=("[A-Za-z0-9+/=]*")')
+_SALT = re.compile(r'(quiz\.start\(\s*"[^"]*")\s*,\s*salt\s*=\s*"[^"]*"\s*\)')
+
+
+def unsealed_source(source):
+    """A question cell's code without its seal: ``seal="…"`` becomes ``number=n, title="…"`` (from the seal)."""
+    from backprop.quiz.core import read_seal
+
+    def swap(m):
+        data = read_seal(json.loads(m.group(1)))
+        return f"number={int(data['n'])}, title={_py(data['title'])}"
+
+    new, n = _SEAL.subn(swap, source)
+    if n != 1:
+        raise ValueError(f"a quiz question cell holds {n} seals, not 1: regenerate it with "
+                         "`python -m autograder.quiz update LESSON`")
+    return new
+
+
+def drop_seals(nb):
+    """Take every seal (and the salt) out of notebook ``nb``'s quiz, in place; returns the questions changed.
+
+    Question cells (grade_id ``quiz_q_…``) keep their prompt and options and get ``number=`` and ``title=``
+    instead of ``seal=``; ``quiz.start(LESSON, salt="…")`` becomes ``quiz.start(LESSON)`` wherever it is.
+    Every other cell is left as it is.
+    """
+    changed = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if _gid(cell).startswith(QUESTION):
+            cell.source = unsealed_source(cell.source)
+            changed += 1
+        cell.source = _SALT.sub(r"\1)", cell.source)
+    return changed

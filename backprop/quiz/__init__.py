@@ -10,13 +10,20 @@ file against the plaintext key, which only the instructor has
 right answers and scrambled explanations, enough for instant ✓/✗ feedback.
 They stop casual reading, not a determined learner; grading never trusts them.
 
+A course can also be released with no seals at all (``make course SEALS=0``):
+each question cell then passes ``number=`` and ``title=`` instead of ``seal=``,
+and a widget only saves the answer and says "Answer saved; it is marked when
+your work is graded." (no ✓/✗); ``check`` says the same. Nothing in such a
+notebook can tell a right answer from a wrong one.
+
 API (all there is)
 ------------------
-``start(lesson, salt)``                         once, in the setup cell
+``start(lesson, salt)``                         once, in the setup cell (``start(lesson)`` without seals)
 ``single(qid, prompt, options, seal=...)``      pick one option       → widget
 ``multiple(qid, prompt, options, seal=...)``    tick all that apply   → widget
 ``order(qid, prompt, items, seal=...)``         drag into order       → widget
 ``numeric(qid, prompt, seal=...)``              type a number         → widget
+                                                (without seals: ``number=n, title="..."`` instead of ``seal=``)
 ``answer(qid, value)``                          answer by code (the solution notebook does this)
 ``by_code()``                                   context for the cell that answers by code
 ``check(qid)``                                  visible part of a quiz's grade cell
@@ -56,20 +63,14 @@ headed by its grade_id; an invented lesson ``00_example``, not a real quiz)::
 
     # ---- quiz_answers_00 (solution)       (released as a stub that does nothing)
     with quiz.by_code():
-        ### BEGIN SOLUTION
-        quiz.answer("sigmoid_range", "(0, 1)")
-        quiz.answer("relu_facts", ["its slope is 0 for z < 0", "its slope is 1 for z > 0"])
-        quiz.answer("forward_order", ["z1 = W1 x + b1", "a1 = σ(z1)", "z2 = W2 a1 + b2"])
-        quiz.answer("sigmoid_at_0", 0.5)
-        ### END SOLUTION
+        quiz.answer("sigmoid_range", "(0, 1)")     # in the solution notebook, between nbgrader's
+        quiz.answer("sigmoid_at_0", 0.5)           # solution markers; learners get the stub
 
     # ---- test_quiz_sigmoid_range (test)   (the grade-cell pattern: one per question)
     """Question 1 (range of the sigmoid): graded from your saved answer."""
     quiz.check("sigmoid_range")
-    ### BEGIN HIDDEN TESTS
-    from autograder.quiz import grade
-    grade("00_example", "sigmoid_range")
-    ### END HIDDEN TESTS
+    # ... then nbgrader's hidden tests: the instructor side grades the saved answer
+    # against the key (autograder/quiz/README.md); learners never get that part
 
 ``check`` raises :class:`backprop.checks.Mistake` with a sentence for the
 learner when the question is unanswered ("You have not answered question 1
@@ -106,11 +107,12 @@ class _Session:
 _session = None
 
 
-def start(lesson, salt, folder=None):
+def start(lesson, salt=None, folder=None):
     """Begin this notebook's quiz: answers go to ``quiz_answers.json`` in ``folder``.
 
     ``folder`` defaults to the kernel's working directory, which Jupyter sets to
-    the notebook's own folder. Prints one line saying so; returns None.
+    the notebook's own folder. ``salt``: the course's public salt, for sealed questions
+    (a notebook released without seals has none). Prints one line saying so; returns None.
     """
     global _session
     _session = _Session(lesson, salt, folder)
@@ -124,38 +126,44 @@ def _need_session():
     return _session
 
 
-def _make(kind, qid, prompt, choices, seal):
+def _make(kind, qid, prompt, choices, seal, number=None, title=None):
     from backprop.quiz.views import VIEWS  # ipywidgets only when a question is shown
 
     s = _need_session()
     if not isinstance(qid, str) or not _QID.fullmatch(qid):
         raise ValueError(f"question id {qid!r}: use letters, digits, _ and - only")
+    if seal is None and not number:
+        raise ValueError(f"question {qid!r} needs seal=... (a sealed release) or number=... (a release without seals)")
     cls = MODELS[kind]
     args = (qid, prompt) + ((choices,) if choices is not None else ())
-    m = cls(*args, seal=seal, salt=s.salt, store=s.store)
+    m = cls(*args, seal=seal, salt=s.salt, store=s.store, number=number, title=title)
     m.restore()
     s.models[qid] = m
     return VIEWS[kind](m)
 
 
-def single(qid, prompt, options, seal):
-    """A single-choice question (RadioButtons). Picking an option answers and saves it."""
-    return _make("single", qid, prompt, list(options), seal)
+def single(qid, prompt, options, seal=None, *, number=None, title=None):
+    """A single-choice question (RadioButtons). Picking an option answers and saves it.
+
+    ``seal``: from the instructor's tools (✓/✗ at once); or, released without seals, the question's
+    ``number`` and ``title`` (the answer is saved and marked when graded). The same for every kind.
+    """
+    return _make("single", qid, prompt, list(options), seal, number, title)
 
 
-def multiple(qid, prompt, options, seal):
+def multiple(qid, prompt, options, seal=None, *, number=None, title=None):
     """A multiple-choice question (a Checkbox per option, then Check)."""
-    return _make("multiple", qid, prompt, list(options), seal)
+    return _make("multiple", qid, prompt, list(options), seal, number, title)
 
 
-def order(qid, prompt, items, seal):
+def order(qid, prompt, items, seal=None, *, number=None, title=None):
     """An ordering question: ``items`` in the order first shown (never the right order)."""
-    return _make("order", qid, prompt, list(items), seal)
+    return _make("order", qid, prompt, list(items), seal, number, title)
 
 
-def numeric(qid, prompt, seal):
+def numeric(qid, prompt, seal=None, *, number=None, title=None):
     """A question whose answer is a number, within the tolerance sealed with it."""
-    return _make("numeric", qid, prompt, None, seal)
+    return _make("numeric", qid, prompt, None, seal, number, title)
 
 
 def model(qid):
@@ -171,7 +179,7 @@ def answer(qid, value):
 
     ``value``: an option's text (or index) for single choice; a list of them for
     multiple choice; the list of items in order for ordering; a number for numeric.
-    Returns "right" or "wrong".
+    Returns "right" or "wrong" ("saved" for a question released without a seal).
     """
     m = model(qid)
     try:
@@ -200,7 +208,9 @@ def check(qid):
     Reads the answers file (what will be graded), not the widget. Raises a
     Mistake for the learner if the question is unanswered or wrong; prints a ✓
     line if it is right. The verdict comes from the sealed hashes; the grade
-    itself comes from the hidden tests.
+    itself comes from the hidden tests. A question released without a seal has no
+    verdict here: an answered question prints that its answer is saved and marked
+    when graded (no ✓, no ✗).
     """
     m = model(qid)
     rec = m.store.get(qid) if m.store is not None else None
@@ -210,6 +220,9 @@ def check(qid):
         answer_ = m.canonical(rec["answer"])
     except ValueError as exc:
         raise Mistake(f"Your saved answer to question {m.number} does not fit it ({exc}) Answer it again above.")
+    if not m.sealed:
+        print(f"Question {m.number}: answer saved in {m.store.path.name}; it is marked when your work is graded.")
+        return
     marks, verdict, _ = m.judge(answer_)
     if verdict != "right":
         detail = m.detail(marks)

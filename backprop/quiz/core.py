@@ -5,6 +5,12 @@ small token made on the instructor side (``python -m autograder.quiz update``)
 that holds salted hashes of the right answer and the explanations, scrambled.
 The models check an answer by hashing it the same way and comparing.
 
+A question may also arrive *without* a seal (``seal=None``, with its ``number``
+and ``title`` instead): a course released with ``make course SEALS=0``. Then
+there is nothing in the notebook to check against, so an answer is only saved:
+``verdict`` is ``"saved"`` and ``result`` says it is marked when the work is
+graded (:data:`SAVED`), never ✓ or ✗.
+
 Hashes: ``sha256(salt · question id · kind · canonical answer part)``, cut to
 24 hex digits (see :func:`digest`). Every quiz question has a handful of
 possible answers, so anyone who reads this code can try them all: the hashes
@@ -39,6 +45,8 @@ ANSWERS_FILE = "quiz_answers.json"
 FORMAT = "backprop-quiz-answers"
 VERSION = 1
 KINDS = ("single", "multiple", "order", "numeric")
+#: What a question without a seal says once answered (no ✓/✗: only grading can tell).
+SAVED = "Answer saved; it is marked when your work is graded."
 
 
 # ---------------------------------------------------------------- hashing ---
@@ -172,8 +180,9 @@ class Question(traitlets.HasTraits):
 
     Traits a view shows:
       ``answer``  the given (and saved) answer in canonical form, or None;
-      ``verdict`` "" (unanswered), "right" or "wrong";
-      ``result``  one line for the learner, starting with ✓ or ✗ ("" before answering);
+      ``verdict`` "" (unanswered), "right" or "wrong"; "saved" for a question without a seal;
+      ``result``  one line for the learner, starting with ✓ or ✗ ("" before answering;
+                  :data:`SAVED` for a question without a seal);
       ``marks``   per option / position: "right", "wrong" or "" (not shown yet);
       ``explanations`` per option (choice kinds) or one item (others): HTML, "" while hidden.
 
@@ -188,9 +197,16 @@ class Question(traitlets.HasTraits):
     explanations = traitlets.List(traitlets.Unicode())
     shown = traitlets.Int(0)  # counts answers shown: a view redraws its feedback once per answer, on this
 
-    def __init__(self, qid, prompt, seal, salt, store=None):
+    def __init__(self, qid, prompt, seal, salt, store=None, number=None, title=None):
         super().__init__()
         self.qid, self.prompt, self.salt, self.store = qid, prompt, salt, store
+        #: False for a question released without a seal: answers are saved, never judged here.
+        self.sealed = seal is not None
+        if not self.sealed:
+            self.seal = {}
+            self.number = int(number or 0)
+            self.title = title or qid
+            return
         self.seal = read_seal(seal)
         if self.seal.get("kind") != self.kind:
             raise ValueError(f"question {qid!r}: the seal is for a {self.seal.get('kind')} question, not {self.kind}")
@@ -217,7 +233,7 @@ class Question(traitlets.HasTraits):
     def _show(self, answer):
         """Set verdict, marks, result and explanations for ``answer`` (already canonical)."""
         self.answer = answer
-        self.marks, verdict, self.result = self.judge(answer)
+        self.marks, verdict, self.result = self.judge(answer) if self.sealed else ([], "saved", SAVED)
         self.explanations = self.explain_for(answer, verdict)
         self.verdict = verdict
         self.shown += 1
@@ -234,8 +250,9 @@ class Question(traitlets.HasTraits):
             try:
                 self.store.save(self.qid, self.kind, answer)
             except OSError as exc:  # a read-only folder, a full disk: say so instead of failing silently
-                self.result += (f" ⚠ Not saved: {self.store.path.name} could not be written ({exc.strerror or exc}). "
-                                "Move the notebook to a folder you can write to, then answer again.")
+                unsaved = (f"⚠ Not saved: {self.store.path.name} could not be written ({exc.strerror or exc}). "
+                           "Move the notebook to a folder you can write to, then answer again.")
+                self.result = f"{self.result} {unsaved}" if self.sealed else unsaved
         return self.verdict
 
     def restore(self):
@@ -265,8 +282,8 @@ class SingleChoice(Question):
     kind = "single"
     how_to_answer = "pick an option above."
 
-    def __init__(self, qid, prompt, options, seal, salt, store=None):
-        super().__init__(qid, prompt, seal, salt, store)
+    def __init__(self, qid, prompt, options, seal, salt, store=None, **meta):
+        super().__init__(qid, prompt, seal, salt, store, **meta)
         self.options = list(options)
 
     def canonical(self, value):
@@ -292,8 +309,9 @@ class SingleChoice(Question):
 
         Before an answer: nothing. While wrong: only the picked option (its explanation says why not).
         Once right: every option, the picked one first, each with its explanation.
+        Without a seal: nothing (the result line says the answer is saved).
         """
-        if self.answer is None:
+        if self.answer is None or not self.sealed:
             return []
         out = []
         for i, o in enumerate(self.options):
@@ -319,8 +337,8 @@ class MultipleChoice(Question):
     kind = "multiple"
     how_to_answer = "tick the options that apply above and press Check."
 
-    def __init__(self, qid, prompt, options, seal, salt, store=None):
-        super().__init__(qid, prompt, seal, salt, store)
+    def __init__(self, qid, prompt, options, seal, salt, store=None, **meta):
+        super().__init__(qid, prompt, seal, salt, store, **meta)
         self.options = list(options)
 
     def canonical(self, value):
@@ -355,8 +373,11 @@ class MultipleChoice(Question):
                 else "" for i, o in enumerate(self.options)]
 
     def notes(self):
-        """One dict per option once checked (see :func:`note`): the tick given, whether it was right, and why."""
-        if self.answer is None:
+        """One dict per option once checked (see :func:`note`): the tick given, whether it was right, and why.
+
+        Without a seal: nothing (the ticks are the answer; the result line says it is saved).
+        """
+        if self.answer is None or not self.sealed:
             return []
         out = []
         for i, o in enumerate(self.options):
@@ -381,8 +402,8 @@ class Ordering(Question):
     how_to_answer = "put the steps in order above and press Check."
     order = traitlets.List(traitlets.Unicode())
 
-    def __init__(self, qid, prompt, items, seal, salt, store=None):
-        super().__init__(qid, prompt, seal, salt, store)
+    def __init__(self, qid, prompt, items, seal, salt, store=None, **meta):
+        super().__init__(qid, prompt, seal, salt, store, **meta)
         self.items = list(items)
         self.order = list(items)
         self.observe(self._moved, names="order")
@@ -439,9 +460,9 @@ class Numeric(Question):
     how_to_answer = "type your number above and press Check."
     text = traitlets.Unicode("")
 
-    def __init__(self, qid, prompt, seal, salt, store=None):
-        super().__init__(qid, prompt, seal, salt, store)
-        self.step = float(self.seal["step"])
+    def __init__(self, qid, prompt, seal, salt, store=None, **meta):
+        super().__init__(qid, prompt, seal, salt, store, **meta)
+        self.step = float(self.seal["step"]) if self.sealed else None
 
     def check(self):
         """Check (and save) the number typed in ``text``. A typo gives a ✗ line, not an error."""
