@@ -16,7 +16,7 @@ LAB_ARGS ?=
 ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 FAST   := not notebooks and not browser and not slow
 
-.PHONY: setup system lab lint check test course clean
+.PHONY: setup system lab lint check test course clean learner-edition
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml instructor/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,7 +53,13 @@ hub-deps:
 
 # Regenerate the learner notebooks from the instructor notebooks with nbgrader.
 course: setup
-	PYTHONPATH=$(CURDIR) $(PY) -m autograder release
+	PYTHONPATH=$(CURDIR) $(PY) -m autograder release $(if $(SEALS),--seals $(SEALS))
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache
+
+# What learners get, into DIR (course/, backprop, binder/, requirements, README; no answers): autograder/edition.py.
+# REPO=owner/name is the edition's own GitHub repository, for its Binder link (default: a placeholder).
+learner-edition: setup
+	@[ -n "$(DIR)" ] || { echo "usage: make learner-edition DIR=folder [REPO=owner/name]" >&2; exit 2; }
+	PYTHONPATH=$(CURDIR) $(PY) -m autograder edition "$(DIR)" $(if $(REPO),--repo "$(REPO)")

@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder release`` and ``python -m autograder grade ...``.
+"""Command line: ``python -m autograder release``, ``python -m autograder grade ...``, ``... edition DIR``.
 
     python -m autograder grade SUBMISSIONS --out OUT [--jobs N] [--timeout SECONDS] [--memory MB]
 
@@ -31,6 +31,10 @@ def main(argv=None):
     rel = sub.add_parser("release", help="regenerate course/ from solutions/ with nbgrader")
     rel.add_argument("--out", default=None, help="release folder (default: course/)")
     rel.add_argument("lessons", nargs="*", help="only these lessons (default: all)")
+    rel.add_argument("--seals", choices=["0", "1"], default=None,
+                     help="1: quizzes carry seals (✓/✗ at once); 0: no seals, answers marked only when graded "
+                          "(default: QUIZ_SEALS in autograder/nbconfig.py)")
+    rel.add_argument("--no-seals", dest="seals", action="store_const", const="0", help="the same as --seals 0")
     gr = sub.add_parser("grade", help="grade a class's submissions (folder or .zip)",
                         description="Grade every learner's notebooks against the lessons in course/ and solutions/.")
     gr.add_argument("submissions", nargs="?", default=None,
@@ -59,6 +63,12 @@ def main(argv=None):
     # grading on a Dask cluster, and on submit (autograder/cluster.py, autograder/watch.py)
     gr.add_argument("--cluster", default=None, metavar="ADDRESS",
                     help="grade the notebooks on this Dask scheduler (tcp://HOST:8786); this process writes the gradebook")
+    ed = sub.add_parser("edition", help="write the learner edition (course/, backprop, binder/, README) into DIR",
+                        description="Write what learners get into DIR: no solutions, reference, quiz key or "
+                                    "hidden test (autograder/edition.py).")
+    ed.add_argument("dir", help="a new or empty folder, or an earlier edition (replaced, .git/ kept)")
+    ed.add_argument("--repo", default=None, metavar="OWNER/NAME",
+                    help="the edition's own GitHub repository, for its Binder link (default: a placeholder)")
     from autograder import watch
     watch.add_arguments(sub.add_parser("watch", help="grade each submission as it lands in a folder, release feedback",
                                        description="Grade each submission in INBOX as it lands and release its "
@@ -66,10 +76,19 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.command == "watch":
         return watch.main(args)
+    if args.command == "edition":
+        from autograder import edition
+        return edition.main(args)
     if args.command == "release":
+        from autograder.nbconfig import QUIZ_SEALS
         from autograder.release import release
-        ids = release(out=args.out, only=args.lessons or None)
-        print(f"released {len(ids)} lessons: {', '.join(ids)}")
+        seals = QUIZ_SEALS if args.seals is None else args.seals == "1"
+        ids = release(out=args.out, only=args.lessons or None, seals=seals)
+        print(f"released {len(ids)} lessons: {', '.join(ids)} (quizzes {'with' if seals else 'without'} seals)")
+        if seals != QUIZ_SEALS:
+            print(f"note: QUIZ_SEALS in autograder/nbconfig.py is {QUIZ_SEALS}: set it to {seals} for a course run "
+                  "this way, so nbgrader's own commands and the grader's gradebook hold the same cells "
+                  "(and CI's check that course/ is fresh agrees)")
         return 0
     if args.command == "grade":
         import warnings
