@@ -187,3 +187,35 @@ def test_every_explorer_sends_plain_json_with_labelled_axes_in_the_palette(name)
         for m in p["marks"]:
             colours = [m.get(c) for c in ("color", "fill", "stroke", "edge") if m.get(c)] + list(m.get("colors", []))
             assert set(colours) <= allowed, (name, m["k"], colours)
+
+
+@pytest.mark.parametrize("name", EXPLORERS)
+def test_the_pictures_sent_ahead_are_what_one_step_draws(name):
+    """The page draws a picture sent ahead the moment its slider gets there: it must be the kernel's own."""
+    ex = EXPLORERS[name]()
+    by_trait = {s._bp_trait: s for s in ex.sliders}
+    assert ex.plot.sliders and set(ex.plot.ahead) == set(ex.ahead) <= set(by_trait)
+    for trait in ex.ahead:
+        s = by_trait[trait]
+        for key, spec in ex.plot.ahead[trait]:
+            start = s.value
+            s.value = s._options_values[key] if isinstance(s, widgets.SelectionSlider) else key
+            assert json.dumps(ex.plot.spec) == json.dumps(spec), (name, trait, key)
+            s.value = start
+
+
+def test_a_move_from_the_page_sets_the_slider_redraws_and_answers():
+    ex = EXPLORERS["01 neuron"]()
+    sent = []
+    ex.plot.send = lambda msg, buffers=None: sent.append(msg)
+    ex.plot._answer(ex.plot, {"kind": "move", "trait": "w", "value": 1.5, "seq": 7, "dragging": True}, [])
+    assert ex.sliders[0].value == ex.model.w == 1.5 and "z = w·x + b = +1.7500" in ex.text.value
+    assert sent == [] and ex.plot.seq == 7  # the redraw answers the move (one message: picture and readout)
+    assert marks_of(ex.plot.spec, "dots")[0]["x"] == [1.5]
+    ex.plot._answer(ex.plot, {"kind": "move", "trait": "w", "value": 1.5, "seq": 8}, [])
+    assert sent == [{"kind": "done", "seq": 8}]  # nothing to redraw: a plain answer
+    ahead = ex.plot.ahead  # a drag skips the pictures ahead; letting go sends them
+    ex.plot._answer(ex.plot, {"kind": "rest", "seq": 8}, [])
+    assert [k for k, _ in ex.plot.ahead["w"]] == [1.45, 1.55] and ahead != ex.plot.ahead
+    ex.plot._answer(ex.plot, {"kind": "ping", "seq": 9}, [])
+    assert sent[-1] == {"kind": "done", "seq": 9}

@@ -170,12 +170,14 @@ class Explorer(widgets.VBox):
     pixel size (sharp, text at the size it was set in), scaled down only to fit the page.
     """
 
-    def __init__(self, model, sliders, draw=None, readout=None, title=None, spec=None, view=None):
+    def __init__(self, model, sliders, draw=None, readout=None, title=None, spec=None, view=None, ahead=None):
         self.model = model
         self.sliders = list(sliders)
         self._draw = draw
         self._spec = spec
         self._readout = readout
+        #: traits whose pictures one step either way are sent ahead (svg view): cheap ones; default all
+        self.ahead = [s._bp_trait for s in self.sliders] if ahead is None else list(ahead)
         self.view = view or VIEW
         if self.view not in ("svg", "png"):
             raise ValueError(f"view must be 'svg' or 'png', not {self.view!r}")
@@ -186,8 +188,11 @@ class Explorer(widgets.VBox):
         if self.view == "png" and draw is not None:
             self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
             self.image.add_class("bp-plot")
-        self.text = widgets.HTML()
-        self.text.add_class("bp-readout")
+        if self.plot is not None:
+            self.text = _Readout(self.plot)   # shown by the plot, sent with its picture in one message
+        else:
+            self.text = widgets.HTML()
+            self.text.add_class("bp-readout")
         self.links = [widgets.link((s, "value"), (model, s._bp_trait)) for s in self.sliders]
         names = [s._bp_trait for s in self.sliders]
         model.observe(self.redraw, names=names)
@@ -199,20 +204,27 @@ class Explorer(widgets.VBox):
         children = []
         if title:
             children.append(widgets.HTML(f"<b>{html.escape(title)}</b>"))
-        children += [widgets.VBox(self.rows), self.help, self.text]
+        children += [widgets.VBox(self.rows), self.help]
         if self.plot is not None:
-            children.append(self.plot)
-        elif self.image is not None:
-            children.append(self.image)
+            children.append(self.plot)  # the readout, then the drawing
+        else:
+            children.append(self.text)
+            if self.image is not None:
+                children.append(self.image)
         super().__init__(children)
         self.add_class("bp-explorer")
+        if self.plot is not None:
+            self.plot.bind(self.sliders)
+            self.plot.on_rest = self.send_ahead
         self.redraw()
 
     def redraw(self, change=None):
         try:
             parts = self._readout(self.model) if self._readout else ""
             if self.plot is not None:
-                self.plot.spec = self._spec(self.model)
+                self.plot.show(self._spec(self.model), parts)
+                if not self.plot.dragging:
+                    self.send_ahead()  # after the answer: it does not delay it
             elif self.image is not None:
                 fig = self._draw(self.model)
                 if fig is not None:
@@ -227,3 +239,72 @@ class Explorer(widgets.VBox):
         except Exception as exc:  # a learner's bug: say it in words, keep the notebook running
             self.text.value = (f"<span style='color:#D55E00'>Could not redraw: {type(exc).__name__}: "
                                f"{html.escape(str(exc))}</span>")
+
+    def send_ahead(self):
+        """Give the plot the pictures one step either way (see :meth:`pictures_ahead`)."""
+        try:
+            self.plot.ahead = self.pictures_ahead()
+        except Exception:
+            self.plot.ahead = {}
+
+    def pictures_ahead(self):
+        """{trait: [[the slider's value as the page holds it, spec], ...]}: the picture one step down and up
+        for each trait in ``ahead``, computed on the model's current state with that one trait moved.
+
+        The page draws one of them the moment its slider reaches that value, before the kernel answers;
+        the kernel's own answer (the same picture) follows. A setting that fails is left out.
+        """
+        out = {}
+        by_trait = {s._bp_trait: s for s in self.sliders}
+        for trait in self.ahead:
+            s = by_trait[trait]
+            now = getattr(self.model, trait)
+            rows = []
+            for d in (-1, +1):
+                v = step_value(s, d)
+                if v == now:
+                    continue
+                try:
+                    with _peek(self.model, trait, v):
+                        spec = self._spec(self.model)
+                except Exception:
+                    continue
+                key = s._options_values.index(v) if isinstance(s, widgets.SelectionSlider) else v
+                rows.append([key, spec])
+            out[trait] = rows
+        return out
+
+
+class _Readout:
+    """The svg view's readout: its HTML lives on the plot (``Plot.readout``); ``.value`` as on an HTML widget."""
+
+    def __init__(self, plot):
+        self.plot = plot
+
+    @property
+    def value(self):
+        return self.plot.readout
+
+    @value.setter
+    def value(self, html_):
+        self.plot.readout = html_
+
+
+class _peek:
+    """Give a model's trait a value for a moment, with no observer told (no redraw, no slider moved)."""
+
+    def __init__(self, model, name, value):
+        self.model, self.name, self.value = model, name, value
+
+    def __enter__(self):
+        values = self.model._trait_values
+        self.had, self.old = self.name in values, values.get(self.name)
+        values[self.name] = self.model.traits()[self.name].validate(self.model, self.value)
+        return self.model
+
+    def __exit__(self, *exc):
+        if self.had:
+            self.model._trait_values[self.name] = self.old
+        else:
+            self.model._trait_values.pop(self.name, None)
+        return False

@@ -182,5 +182,5 @@ def depth_explorer(**state):
         # a two-position slider rather than buttons: same keyboard handling as the other controls
         choice_slider("activation", model.activation, ("tanh", "relu"), trait="activation"),
     ]
-    return Explorer(model, sliders, draw=_draw, spec=_spec, readout=_readout,
+    return Explorer(model, sliders, draw=_draw, spec=_spec, readout=_readout, ahead=("depth",),
                     title="A deep stack of layers: how the weight scale decides whether the signal survives")

@@ -13,8 +13,9 @@ figure; limits are in data units. Marks (data units; sizes in px): :func:`line`,
 :func:`box`, :func:`circle`, :func:`arrow`. Numbers are rounded to 6 significant digits and a NaN or an
 infinity becomes ``None`` (JSON has neither; a line breaks there). Colours: ``backprop.plots.PALETTE``.
 
-CSS classes: ``bp-plot`` (the widget), ``bp-figure`` (its element in the page), ``bp-svg`` (the drawing),
-``bp-plot-note`` (a sentence when no kernel answers, e.g. in a reopened notebook).
+CSS classes: ``bp-plot`` (the widget), ``bp-figure`` (its element in the page), ``bp-readout`` (the
+explorer's readout, which the plot shows above the drawing), ``bp-svg`` (the drawing), ``bp-plot-note`` (a
+sentence when no kernel answers, e.g. in a reopened notebook).
 """
 
 import math
@@ -28,21 +29,68 @@ _HERE = Path(__file__).resolve().parent
 
 
 class Plot(anywidget.AnyWidget):
-    """A picture drawn by the browser from ``spec`` (see the module docstring)."""
+    """A picture drawn by the browser from ``spec`` (see the module docstring).
+
+    Two ways to answer faster than a round trip to the kernel (both filled in by
+    ``backprop.widgets.base.Explorer``): ``ahead`` holds the pictures one slider step either way,
+    ``{trait: [[slider value as the page holds it, spec], ...]}``, drawn the moment the slider gets there; and
+    ``sliders`` (``{trait: [slider model id, "value" | "index"]}``) lets the view send every slider move to the
+    kernel at once, up to two in flight, instead of one at a time, so a dragged slider keeps redrawing.
+    """
 
     _esm = _HERE / "plot.js"
     _css = _HERE / "plot.css"
     spec = traitlets.Dict().tag(sync=True)
+    readout = traitlets.Unicode("").tag(sync=True)  # the explorer's readout (HTML), shown above the drawing
+    seq = traitlets.Int(0).tag(sync=True)           # the last "move" this picture answers
+    ahead = traitlets.Dict().tag(sync=True)
+    sliders = traitlets.Dict().tag(sync=True)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.add_class("bp-plot")
+        self._moves = {}  # trait -> the slider widget a "move" message sets
+        self.dragging = False  # set while a "move" from a mouse drag is handled: no pictures ahead then
+        self.pending_seq = 0   # the "move" being handled: a redraw sends it back as ``seq``
+        self.on_rest = None    # called when the drag ends (the explorer sends the pictures ahead)
         self.on_msg(self._answer)
 
+    def bind(self, sliders):
+        """Let the page move these sliders through this plot (``sliders``: widgets tagged with a trait)."""
+        import ipywidgets as widgets
+        self._moves = {s._bp_trait: s for s in sliders}
+        self.sliders = {t: [s.model_id, "index" if isinstance(s, widgets.SelectionSlider) else "value"]
+                        for t, s in self._moves.items()}
+
     def _answer(self, _widget, content, _buffers):
-        # plot.js asks whether a kernel is behind the view (a reopened notebook shows a saved picture)
-        if isinstance(content, dict) and content.get("kind") == "ping":
-            self.send({"kind": "pong"})
+        if not isinstance(content, dict):
+            return
+        if content.get("kind") == "move" and content.get("trait") in self._moves:
+            s = self._moves[content["trait"]]
+            attr = self.sliders[content["trait"]][1]
+            value = content.get("value")
+            self.dragging = bool(content.get("dragging"))
+            self.pending_seq = int(content.get("seq") or 0)
+            try:  # as if the slider's own update had arrived: not sent back to the page
+                with s._lock_property(**{attr: value}):
+                    setattr(s, attr, value)
+            except traitlets.TraitError:
+                pass  # a value the slider does not take (out of range): its own update follows
+            finally:
+                self.dragging = False
+            if self.seq == self.pending_seq:
+                return  # the redraw carried the answer
+        elif content.get("kind") == "rest" and self.on_rest is not None:
+            self.on_rest()
+        # a ping (is a kernel behind this view?), a move that changed nothing, a rest: say it was done
+        self.send({"kind": "done", "seq": content.get("seq")})
+
+    def show(self, spec, readout):
+        """A new picture and readout, in one message (with the move it answers)."""
+        with self.hold_sync():
+            self.spec = spec
+            self.readout = readout
+            self.seq = self.pending_seq
 
 
 def _num(v):

@@ -11,6 +11,12 @@
 // values 0..1), extent: [x0, x1, y0, y1], color}, box {x, y, w, h, fill, stroke, lw, r}, circle {x, y, r
 // (data units), fill, stroke, lw}, arrow {x0, y0, x1, y1, color, lw}.
 //
+// Also synced: readout (the explorer's readout, HTML from the kernel, shown above the drawing), seq (the
+// last slider move the picture answers), ahead ({trait: [[slider value, spec], ...]}: the pictures one slider step either way) and
+// sliders ({trait: [slider model id, "value" | "index"]}). When a slider moves in the page, the picture
+// sent ahead for its new value is drawn at once, and the move goes to the kernel straight away (at most two
+// in flight, the newest waiting), so a dragged slider keeps redrawing while the kernel answers.
+//
 // Every new spec is drawn at once (no animation): a slider move costs one SVG rebuild, a few ms.
 // If the view is touched (a key or a click in its explorer) and the kernel does not answer a ping, the view
 // says how to bring it back to life: a reopened notebook shows the picture saved with it, not a live one.
@@ -20,6 +26,7 @@ const FONT = "var(--jp-ui-font-family, system-ui, -apple-system, 'Segoe UI', Hel
 const INK = "#222";
 const GRID = "#e3e3e3";
 let counter = 0;
+const MAX_INFLIGHT = 3;  // slider moves sent to the kernel and not yet answered
 
 function esc(s) {
   // runs of spaces stay (SVG text would collapse them)
@@ -284,52 +291,93 @@ function render({ model, el }) {
   const note = document.createElement("div");
   note.className = "bp-plot-note";
   note.setAttribute("role", "status");
-  el.append(svg, note);
+  const readout = document.createElement("div");
+  readout.className = "bp-readout";
+  readout.setAttribute("aria-live", "polite");
+  el.append(readout, svg, note);
+  const text = () => { readout.innerHTML = model.get("readout") || ""; };  // the explorer's own HTML
+  model.on("change:readout", text);
+  text();
   let frames = 0;
 
-  const redraw = () => {
-    draw(svg, model.get("spec") || {}, uid);
+  const show = (spec) => {
+    draw(svg, spec || {}, uid);
     el.dataset.frames = String(++frames);
-    note.textContent = "";
   };
+  const redraw = () => { show(model.get("spec")); note.textContent = ""; };
   model.on("change:spec", redraw);
   redraw();
 
-  // Is a kernel behind this view? Asked when the learner touches the explorer (at most every 5 s).
-  let lastPong = 0, asked = 0, timer = null;
-  const onMsg = (msg) => {
-    if (msg && msg.kind === "pong") {
-      lastPong = performance.now();
-      clearTimeout(timer);
-      note.textContent = "";
-    }
+  // Every reply of the kernel ("done") says it is alive, and frees a place for the next slider move.
+  let lastPong = 0, asked = 0, timer = null, seq = 0, inflight = 0, queued = null;
+  const send = (msg) => { try { model.send(msg); } catch (e) { /* no kernel: the timer below says so */ } };
+  const done = () => {
+    lastPong = performance.now();
+    clearTimeout(timer);
+    note.textContent = "";
+    inflight = Math.max(0, inflight - 1);
+    if (queued && inflight < MAX_INFLIGHT) { const m = queued; queued = null; inflight++; send(m); }
   };
+  const onMsg = (msg) => { if (msg && msg.kind === "done") done(); };
   model.on("msg:custom", onMsg);
+  model.on("change:seq", done);  // a redraw that answers a move
   const touched = () => {
     const now = performance.now();
     if (now - lastPong < 5000 || now - asked < 5000) return;
     asked = now;
-    try { model.send({ kind: "ping" }); } catch (e) { /* no kernel: the timer says so */ }
+    send({ kind: "ping" });
     clearTimeout(timer);
     timer = setTimeout(() => {
       if (performance.now() - lastPong > 5000) {
         note.textContent = "No kernel answers this explorer (the notebook was reopened, or the kernel restarted): " +
           "this is the picture saved with it. Run this cell (Shift+Enter) to move the sliders again.";
+        inflight = 0; queued = null;
       }
     }, 4000);
   };
+
+  // A slider moved in the page: draw the picture sent ahead for that value at once, if there is one, and
+  // send the move to the kernel (two in flight at most; later moves wait, the newest replacing the older).
+  const close = (a, b) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+  const moved = (trait, value) => {
+    const rows = (model.get("ahead") || {})[trait] || [];
+    const hit = rows.find((r) => close(r[0], value));
+    if (hit) { show(hit[1]); el.dataset.ahead = String(+(el.dataset.ahead || 0) + 1); }
+    const msg = { kind: "move", trait, value, seq: ++seq, dragging };
+    if (inflight < MAX_INFLIGHT) { inflight++; send(msg); } else { queued = msg; }
+  };
+  const bound = [];
+  const manager = model.widget_manager;
+  for (const [trait, [id, attr]] of Object.entries(model.get("sliders") || {})) {
+    if (!manager || !manager.get_model) break;
+    manager.get_model(id).then((m) => {
+      const cb = () => moved(trait, m.get(attr));
+      m.on(`change:${attr}`, cb);
+      bound.push([m, `change:${attr}`, cb]);
+    }).catch(() => { /* a slider that is gone: nothing to follow */ });
+  }
+
   // the view is put into the page after render(): find its explorer when an event comes
   const mine = (e) => { const host = el.closest(".bp-explorer") || el; return host.contains(e.target); };
   const onKey = (e) => { if (e.key && e.key.startsWith("Arrow") && mine(e)) touched(); };
-  const onPointer = (e) => { if (mine(e)) touched(); };
+  // while the mouse drags a slider the kernel skips the pictures ahead (they help single steps only);
+  // when it lets go, the kernel is asked for them
+  let dragging = false;
+  const onPointer = (e) => { if (mine(e)) { touched(); dragging = true; } };
+  const onUp = () => { if (dragging) { dragging = false; send({ kind: "rest", seq: ++seq }); inflight++; } };
   const doc = el.ownerDocument;
   doc.addEventListener("keydown", onKey, true);
-  doc.addEventListener("pointerdown", onPointer, true);
+  for (const ev of ["pointerdown", "mousedown"]) doc.addEventListener(ev, onPointer, true);
+  for (const ev of ["pointerup", "mouseup"]) doc.addEventListener(ev, onUp, true);
   return () => {
+    for (const [m, ev, cb] of bound) m.off(ev, cb);
     model.off("change:spec", redraw);
     model.off("msg:custom", onMsg);
+    model.off("change:seq", done);
+    model.off("change:readout", text);
     doc.removeEventListener("keydown", onKey, true);
-    doc.removeEventListener("pointerdown", onPointer, true);
+    for (const ev of ["pointerdown", "mousedown"]) doc.removeEventListener(ev, onPointer, true);
+    for (const ev of ["pointerup", "mouseup"]) doc.removeEventListener(ev, onUp, true);
     clearTimeout(timer);
   };
 }

@@ -218,5 +218,5 @@ def training_explorer(train_step, forward=None, **settings):
         int_slider("hidden width h", model.hidden, 2, 64, 1, trait="hidden"),
         choice_slider("batch size", model.batch_size, BATCH_SIZES, trait="batch_size"),
     ]
-    return Explorer(model, sliders, draw=_draw, spec=_spec, readout=_readout,
+    return Explorer(model, sliders, draw=_draw, spec=_spec, readout=_readout, ahead=("lr",),
                     title="Train a fresh network on the spirals: move a slider, watch the loss curve")
