@@ -28,9 +28,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml instruc
 
 setup: $(VENV)/.installed
 
-# Debian's Chromium for the browser tests (never `playwright install`).
+# Debian's Chromium for the browser tests (never `playwright install`) and bubblewrap, the grader's sandbox.
 system:
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@{ command -v chromium && command -v bwrap; } >/dev/null || { $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium bubblewrap; }
 
 lab: setup
 	PYTHONPATH=$(CURDIR) $(VENV)/bin/jupyter lab $(ALLOW_ROOT) --notebook-dir=$(CURDIR) $(LAB_ARGS) $(FIRST)

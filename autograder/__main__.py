@@ -47,7 +47,9 @@ def main(argv=None):
     gr.add_argument("--memory", type=_positive(float), default=DEFAULT.memory,
                     help=f"MB a notebook may allocate on top of a fresh kernel (default: {DEFAULT.memory:g})")
     gr.add_argument("--output-limit", type=_positive(int), default=DEFAULT.output_limit // 1024,
-                    help=f"KB of printed text per notebook (default: {DEFAULT.output_limit // 1024})")
+                    help=f"KB of output per notebook, error messages included (default: {DEFAULT.output_limit // 1024})")
+    gr.add_argument("--notebook-timeout", type=_positive(float), default=DEFAULT.notebook_timeout,
+                    help=f"seconds for a whole notebook (default: {DEFAULT.notebook_timeout:g})")
     gr.add_argument("--db", default=None, help="gradebook database URL (default: sqlite:///OUT/gradebook.db)")
     gr.add_argument("--learner", action="append", default=None, metavar="NAME",
                     help="re-grade only this learner (repeatable); others keep their earlier results")
@@ -116,7 +118,7 @@ def main(argv=None):
         from autograder.grade import GraderError, Options, grade
         from autograder.intake import IntakeError
         opts = Options(timeout=args.timeout, memory=args.memory, output_limit=args.output_limit * 1024,
-                       jobs=args.jobs or 0, db=args.db, force=args.force, only=args.learner,
+                       notebook_timeout=args.notebook_timeout, jobs=args.jobs or 0, db=args.db, force=args.force, only=args.learner,
                        progress=not args.no_progress and sys.stderr.isatty(), course=args.course,
                        course_id=args.course_id, roster=args.roster, cluster=args.cluster)
         try:

@@ -18,6 +18,8 @@ FLAG_WORDS = {
     "unreadable": "Your notebook file could not be opened (it is not a valid notebook), so nothing could be run.",
     "timeout": "A cell ran for longer than the grader allows (often an endless loop). Grading stopped at that cell; "
                "tests before it kept their points.",
+    "notebook-timeout": "Your whole notebook ran for longer than the grader allows (many slow cells, or one that "
+                        "waits). Grading stopped there; tests before it kept their points.",
     "memory": "Your code used more memory than the grader allows. Grading stopped there; tests before it kept "
               "their points.",
     "kernel-died": "Python stopped while running your notebook (for example os._exit, or a crash). Grading stopped "
@@ -28,8 +30,8 @@ FLAG_WORDS = {
                 "duplicated or had its points changed. Your work was graded with the original tests, and your "
                 "instructor will see this note.",
     "monkeypatch": "Your code replaces something the tests rely on (a NumPy function, a builtin, a checking "
-                   "helper or how errors are shown). The grader undid that before each test; your instructor will "
-                   "see this note.",
+                   "helper or how errors are shown). The tests run outside your notebook's Python, so it changed "
+                   "nothing; your instructor will see this note.",
     "late": "You submitted after the due date.",
     "reference-import": "Your code uses the course's reference solutions (or the library function that is the "
                         "answer to the exercise) instead of computing the answer itself. Those exercises earn no "

@@ -26,7 +26,7 @@ from pathlib import Path
 from autograder.limits import DEFAULT
 
 VERSION = "1"  # bump when a change to the grader changes grades: every cached result is re-graded
-FLAGS = ["missing", "unreadable", "timeout", "memory", "kernel-died", "output-limit", "tampered", "monkeypatch",
+FLAGS = ["missing", "unreadable", "timeout", "notebook-timeout", "memory", "kernel-died", "output-limit", "tampered", "monkeypatch",
          "reference-import", "late"]
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("autograder")
@@ -41,6 +41,7 @@ class Options:
     timeout: float = DEFAULT.timeout
     memory: float = DEFAULT.memory
     output_limit: int = DEFAULT.output_limit
+    notebook_timeout: float = DEFAULT.notebook_timeout
     jobs: int = 0
     db: str = None
     force: bool = False
@@ -94,7 +95,7 @@ def folder_hash(folder):
 def task_key(sub, lesson, opts):
     h = hashlib.sha256()
     for part in (VERSION, lesson.fingerprint, folder_hash(sub.folder), sub.unreadable,
-                 f"{opts.timeout}/{opts.memory}/{opts.output_limit}"):
+                 f"{opts.timeout}/{opts.memory}/{opts.output_limit}/{opts.notebook_timeout}"):
         h.update(str(part).encode())
         h.update(b"\0")
     return h.hexdigest()
@@ -110,6 +111,7 @@ def _tools_on_path():
 # ------------------------------------------------------------------ worker side
 
 _LESSONS = {}
+_TRUSTED = {}
 
 
 def _lesson(root, lesson_id):
@@ -118,6 +120,15 @@ def _lesson(root, lesson_id):
         from autograder.lessons import load_lesson
         _LESSONS[key] = load_lesson(lesson_id, root)
     return _LESSONS[key]
+
+
+def _trusted(lesson):
+    """The judge's own names for a lesson (its imports and pure setup cells), never an answer's name."""
+    if lesson.fingerprint not in _TRUSTED:
+        from autograder import judge
+        names = judge.trusted_namespace(lesson.locked_sources(), cwd=lesson.source.parent)
+        _TRUSTED[lesson.fingerprint] = {k: v for k, v in names.items() if k not in lesson.answer_names}
+    return _TRUSTED[lesson.fingerprint]
 
 
 def _clean_release_copy(nb, lesson):
@@ -157,25 +168,24 @@ def grade_notebook(task):
                 fnmatch.fnmatch(part, pat) for part in rel.parts for pat in release_ignore()):
             (work / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(p, work / rel)
-    # the kernel boots while the notebook is checked and sanitised
-    km = sandbox.kernel_manager(work, lesson.answer_names, task["memory"], task["output_limit"], root)
+    # the kernel boots in its sandbox while the notebook is checked and sanitised
+    kernel = sandbox.start(work, task["memory"], task["notebook_timeout"])
     try:
-        return _grade_with(task, lesson, nb, work, km, t0)
+        return _grade_with(task, lesson, nb, work, kernel, t0)
     finally:
-        sandbox.shutdown(km)
+        sandbox.stop(kernel)
 
 
-def _grade_with(task, lesson, nb, work, km, t0):
+def _grade_with(task, lesson, nb, work, kernel, t0):
     import nbformat
     from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells,
                                         OverwriteKernelspec)
-    from nbgrader.utils import determine_grade, is_grade, is_locked, is_solution
+    from nbgrader.utils import determine_grade, is_grade, is_solution
 
     from autograder import feedback, integrity, sandbox
     from autograder.lessons import grade_id
 
     learner = task["learner"]
-    root = Path(task["root"])
     findings = integrity.check(nb, lesson)
     zeroed = integrity.zeroed_tests(nb, lesson, findings.reference_cells)
     answers = {grade_id(c): c.source for c in nb.cells if grade_id(c) in lesson.answers and c.cell_type == "code"}
@@ -199,12 +209,11 @@ def _grade_with(task, lesson, nb, work, km, t0):
             pp.log = logger
             work_nb, resources = pp.preprocess(work_nb, resources)
 
-    marks = [i for i, c in enumerate(work_nb.cells)
-             if c.cell_type == "code" and (is_grade(c) or is_locked(c)) and not is_solution(c)]
-    test_marks = [i for i in marks if is_grade(work_nb.cells[i])]
+    test_marks = [i for i, c in enumerate(work_nb.cells)
+                  if c.cell_type == "code" and is_grade(c) and not is_solution(c)]
     executed, run_flags, stopped_at, seconds = sandbox.run(
-        work_nb, work, marks=marks, tests=test_marks, answer_names=lesson.answer_names, timeout=task["timeout"], memory=task["memory"],
-        output_limit=task["output_limit"], root=root, km=km)
+        work_nb, kernel, tests=test_marks, trusted=_trusted(lesson), timeout=task["timeout"],
+        output_limit=task["output_limit"], notebook_timeout=task["notebook_timeout"])
 
     limits = {"timeout": task["timeout"], "memory": task["memory"]}
     not_run = "Not run: grading stopped at an earlier cell."
@@ -214,6 +223,7 @@ def _grade_with(task, lesson, nb, work, km, t0):
                  else f"the test for {lesson.titles.get(lesson.exercise_of.get(gid), gid)}" if gid in lesson.tests
                  else f"cell {stopped_at + 1}")
         why = {"timeout": f"it ran longer than {task['timeout']:g} s", "memory": "it used more memory than allowed",
+               "notebook-timeout": f"the whole notebook ran longer than {task['notebook_timeout']:g} s",
                "kernel-died": "Python stopped there", "output-limit": "it printed far too much"}
         reason = next((why[f] for f in run_flags if f in why), "")
         not_run = f"Not run: grading stopped earlier, at {where}" + (f" ({reason})." if reason else ".")
@@ -298,7 +308,13 @@ def grade(submissions, out, opts=None, root=ROOT):
     from autograder import gradebook
     from autograder.nbconfig import COURSE_ID
 
+    from autograder import bubblewrap
+
     opts = opts or Options()
+    try:
+        bubblewrap.check()       # no sandbox, no grading: learner code never runs unconfined
+    except bubblewrap.SandboxUnavailable as exc:
+        raise GraderError(str(exc)) from None
     out = Path(out).resolve()
     root = Path(root).resolve()
     course = Path(opts.course).resolve() if opts.course else None
@@ -390,7 +406,7 @@ def _grade(submissions, out, opts, root, book, source, course):
         tasks.append({"learner": learner, "lesson": lid, "folder": str(sub.folder), "root": str(root),
                       "work": str(out / "autograded" / learner / lid), "source_db": source.db_url, "key": key,
                       "timeout": opts.timeout, "memory": opts.memory, "output_limit": opts.output_limit,
-                      "timestamp": sub.timestamp, "timestamp_from": sub.timestamp_from,
+                      "notebook_timeout": opts.notebook_timeout, "timestamp": sub.timestamp, "timestamp_from": sub.timestamp_from,
                       "course": str(course) if course is not None else None})
 
     jobs = opts.jobs or os.cpu_count() or 1

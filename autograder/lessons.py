@@ -53,6 +53,12 @@ class Lesson:
             out.setdefault(ex, []).append(t)
         return [(ex, self.titles.get(ex, ex), ts) for ex, ts in out.items()]
 
+    def locked_sources(self):
+        """The sources of the lesson's locked code cells that are neither answers nor tests (setup, data, …)."""
+        from nbgrader.utils import is_locked
+        return [c.source for c in self.source_nb.cells
+                if c.cell_type == "code" and is_locked(c) and not is_grade(c) and not is_solution(c)]
+
     def visible_test_source(self, test_id):
         """A test cell as the learner sees it: nbgrader stripped its hidden part in the release."""
         cell = self.released.get(test_id)

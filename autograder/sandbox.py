@@ -1,30 +1,34 @@
-"""Step 3: run one notebook in its own guarded kernel, within limits.
+"""Step 3: run one notebook's cells in a sandboxed kernel, and its test cells in the judge.
 
-Execution is nbgrader's own ``Execute`` preprocessor (an nbclient
-``NotebookClient``), driven cell by cell so the grader can stop at the first
-cell that breaks a limit:
+The kernel runs in its own bubblewrap sandbox (:mod:`autograder.bubblewrap`);
+jupyter_client reaches it through Unix sockets in its channel folder. Cells are
+run with nbgrader's own ``Execute`` preprocessor (an nbclient ``NotebookClient``),
+one at a time:
 
-- ``--timeout`` seconds per cell: the kernel is interrupted → ``timeout``;
-- ``--memory`` MB per kernel (``RLIMIT_AS`` set inside the kernel by
-  :mod:`autograder.guard`): allocation fails with MemoryError → ``memory``;
-- the kernel process dies (``os._exit``, a segfault, the OOM killer) → ``kernel-died``;
-- more than ``output_limit`` bytes of printed text (counted in the kernel, and
-  again here as a backstop for images and other displays) → ``output-limit``.
+- the learner's answer cells and the lesson's other cells run in the kernel;
+- a **test cell** never does. Its source (the instructor's, hidden tests and
+  all) is judged by :mod:`autograder.judge` in this process, while the kernel
+  answers the judge's requests; the cell's outputs are then the judge's verdict
+  alone: a ✓ line when it passed, one error with the judge's sentence when not.
+  What learner code printed meanwhile is counted and dropped.
 
-When one of these happens, the cells before keep their results (so the
-submission keeps the credit it earned) and every later test cell is recorded
-as not run. The kernel is launched as ``python -m autograder.guard`` with the
-repository root on PYTHONPATH (hidden tests import ``autograder.reference``),
-one thread per BLAS library (kernels run side by side), and matplotlib's Agg
-backend.
+Limits, each stopping the notebook at the cell that broke it (the cells before
+keep their results; later test cells are recorded as not run):
+
+- ``timeout`` seconds per cell (the kernel is interrupted) → ``timeout``;
+- ``notebook_timeout`` seconds for the whole notebook → ``notebook-timeout``;
+- ``memory`` MB on top of a fresh kernel (``RLIMIT_AS`` in the sandbox) → ``memory``;
+- the kernel dies (``os._exit``, a segfault, a CPU-time or process limit) → ``kernel-died``;
+- more than ``output_limit`` bytes of output, error messages and displays included → ``output-limit``.
 """
 
-import asyncio
+import contextlib
 import os
+import shutil
 import subprocess
-import sys
+import tempfile
 import time
-from pathlib import Path
+from dataclasses import dataclass, field
 
 import nbformat
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
@@ -33,49 +37,94 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 
-from autograder.guard import MARK, MARK_TEST
+from autograder import bubblewrap, judge
 from autograder.limits import DEFAULT
 
-ROOT = Path(__file__).resolve().parent.parent
 
-
-def kernel_env(root=ROOT):
-    """The environment of a grading kernel (see the module docstring)."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(root)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
-    env["MPLBACKEND"] = "Agg"
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
-        env[var] = "1"
-    env["MALLOC_ARENA_MAX"] = "2"          # keeps the address space (and RLIMIT_AS) predictable
-    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # no debugger warning on stderr (stderr fails a test)
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    env.pop("AUTOGRADER_DB", None)
-    return env
-
-
-class GuardedSpecs(KernelSpecManager):
-    """Every kernel name resolves to the guarded kernel with this run's limits."""
+class _Specs(KernelSpecManager):
+    """Every kernel name resolves to this sandbox's kernel."""
 
     argv = []
 
     def get_kernel_spec(self, kernel_name):
+        # "message": interrupts travel as a control message (a signal would reach bwrap, not the kernel)
         return KernelSpec(argv=list(self.argv), display_name="Python 3 (graded)", language="python",
-                          resource_dir="")
+                          interrupt_mode="message", resource_dir="")
+
+
+@dataclass
+class Kernel:
+    """One sandboxed kernel, started ahead of need, and the judge's channel to it."""
+
+    km: AsyncKernelManager
+    channel_dir: str
+    judge: judge.Session
+    slot: object
+    submission: str
+    started: float = field(default_factory=time.monotonic)
+
+
+def start(submission, memory=DEFAULT.memory, notebook_timeout=DEFAULT.notebook_timeout):
+    """Start a kernel in a new sandbox over a copy of the folder ``submission``; it boots while the caller
+    goes on. Raises :class:`bubblewrap.SandboxUnavailable` when no sandbox can be made."""
+    from jupyter_core.utils import run_sync
+
+    bubblewrap.check()
+    bubblewrap.readable(submission)
+    slot = bubblewrap.Slot()
+    channel_dir = bubblewrap.channel_folder()
+    try:
+        confinement = bubblewrap.Confinement(memory_mb=memory, cpu_seconds=int(notebook_timeout) + 30)
+        specs = _Specs()
+        specs.argv = bubblewrap.kernel_argv(submission, channel_dir, confinement, slot.uid)
+        km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=specs, transport="ipc")
+        km.connection_file = os.path.join(channel_dir, "kernel.json")
+        km.ip = os.path.join(channel_dir, "kernel")
+        km.write_connection_file()
+        if os.geteuid() == 0:
+            os.chown(km.connection_file, slot.uid, slot.uid)   # the sandbox's user reads its key from it
+        session = judge.Session(os.path.join(channel_dir, "judge.sock"))
+        run_sync(km.start_kernel)(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except BaseException:
+        shutil.rmtree(channel_dir, ignore_errors=True)
+        slot.release()
+        raise
+    return Kernel(km, channel_dir, session, slot, str(submission))
+
+
+def stop(kernel):
+    """Stop a kernel (and, with its sandbox, everything it started); free its slot and channel folder."""
+    from jupyter_core.utils import run_sync
+    if kernel is None:
+        return
+    with contextlib.suppress(Exception):
+        if kernel.km.has_kernel:
+            run_sync(kernel.km.shutdown_kernel)(now=True)
+    with contextlib.suppress(Exception):
+        run_sync(kernel.km.cleanup_resources)()
+    kernel.judge.close()
+    shutil.rmtree(kernel.channel_dir, ignore_errors=True)
+    kernel.slot.release()
 
 
 class Sandbox(Execute):
-    """nbgrader's Execute, one cell at a time, stopping at the first broken limit."""
+    """nbgrader's Execute, one cell at a time: test cells go to the judge, every limit is watched."""
 
-    def __init__(self, marks=(), tests=(), output_limit=DEFAULT.output_limit, **kw):
+    def __init__(self, kernel, tests=(), trusted=None, judge_dir=None, output_limit=DEFAULT.output_limit,
+                 notebook_timeout=DEFAULT.notebook_timeout, **kw):
         super().__init__(**kw)
-        self.marks = set(marks)
+        self.kernel = kernel
         self.test_marks = set(tests)
+        self.trusted = trusted or {}
+        self.judge_dir = judge_dir
         self.output_cap = output_limit
+        self.notebook_deadline = time.monotonic() + notebook_timeout
         self.flags = []
         self.stopped_at = None
         self.timed_out = False
         self.bytes_seen = 0
         self.flooded = False
+        self.sealed = False
 
     async def _async_handle_timeout(self, timeout, cell=None):
         self.timed_out = True
@@ -83,18 +132,17 @@ class Sandbox(Execute):
 
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content", {})
-        size = len(content.get("text", "") or "")
+        size = len(content.get("text", "") or "") + len(str(content.get("ename", ""))) + \
+            len(str(content.get("evalue", ""))) + sum(len(str(t)) for t in content.get("traceback", []) or [])
         for v in (content.get("data") or {}).values():
             size += len(v) if isinstance(v, str) else 64
         self.bytes_seen += size
-        # the kernel enforces the limit on printed text; this catches displays (images, HTML) too
-        if self.bytes_seen > 4 * self.output_cap + (1 << 20):
+        if self.bytes_seen > self.output_cap:
             if not self.flooded:
                 self.flooded = True
-                try:
+                with contextlib.suppress(Exception):
+                    import asyncio
                     asyncio.ensure_future(self.km.interrupt_kernel())
-                except Exception:
-                    pass
             return None
         return super().output(outs, msg, display_id, cell_index)
 
@@ -106,125 +154,134 @@ class Sandbox(Execute):
 
     def preprocess(self, nb, resources=None, km=None):
         from nbclient import NotebookClient
-        NotebookClient.__init__(self, nb, km)
+        NotebookClient.__init__(self, nb, self.kernel.km)
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
+        self._current = 0
         try:
-            # cleanup_kc: shut the kernel down at the end even though the kernel manager was handed in
-            with self.setup_kernel(env=self.kernel_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                   cleanup_kc=True):
+            with self.setup_kernel(cleanup_kc=True):
+                bubblewrap.seal_channel(self.kernel.channel_dir)
                 for index, cell in enumerate(self.nb.cells):
                     if cell.cell_type != "code":
                         continue
                     if self.stopped_at is not None:
                         cell.outputs = []
                         continue
+                    if time.monotonic() > self.notebook_deadline:
+                        self._stop("notebook-timeout", index)
+                        cell.outputs = [error_output("Stopped", "the grader stopped this notebook here: "
+                                                                "the whole notebook ran too long")]
+                        continue
                     self._run(cell, index)
         except DeadKernelError:
             self._stop("kernel-died", self._current)
         except RuntimeError as exc:  # the kernel did not start (e.g. it died at once)
-            if "Kernel" in str(exc) or "kernel" in str(exc):
-                self._stop("kernel-died", getattr(self, "_current", 0))
+            if "ernel" in str(exc):
+                self._stop("kernel-died", self._current)
             else:
                 raise
         return self.nb, self.resources
 
+    def _cell_timeout(self):
+        return max(1, min(int(self.timeout), int(self.notebook_deadline - time.monotonic()) + 1))
+
     def _run(self, cell, index):
         self._current = index
-        original = cell.source
         if index in self.test_marks:
-            cell.source = MARK_TEST + original
-        elif index in self.marks:
-            cell.source = MARK + original
+            return self._judge(cell, index)
         try:
+            self.timeout = self._cell_timeout() if self.timeout else self.timeout
             self.execute_cell(cell, index, store_history=True)
         except DeadKernelError:
-            cell.source = original
             self._stop("kernel-died", index)
             raise
         except CellTimeoutError:
             self.timed_out = True
-        finally:
-            cell.source = original
+        self.kernel.judge.forget(judge.bound_names(cell.source))
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         names = {o.get("ename") for o in errors}
         text = " ".join(str(o.get("evalue", "")) for o in errors)
         if self.timed_out:
-            self._stop("timeout", index)
-        elif "OutputLimitExceeded" in names or self.flooded:
+            self._stop("notebook-timeout" if time.monotonic() > self.notebook_deadline else "timeout", index)
+        elif self.flooded:
             self._stop("output-limit", index)
         elif "MemoryError" in names or "raised MemoryError" in text:
             self._stop("memory", index)
         if self.stopped_at == index and not errors:
             cell.outputs.append(error_output("Stopped", "the grader stopped this notebook here"))
 
+    def _judge(self, cell, index):
+        """The test cell's source runs in the judge; the kernel serves it meanwhile; the verdict is the output."""
+        session = self.kernel.judge
+        limit = self._cell_timeout()
+        session.start(cell.source, self.trusted, limit, cwd=self.judge_dir)
+        serving = nbformat.from_dict({"cell_type": "code", "metadata": {}, "source": session.serve_code(),
+                                      "outputs": [], "execution_count": None, "id": cell.get("id", "x")})
+        died = False
+        try:
+            self.timeout = limit + 2
+            self.execute_cell(serving, index, store_history=False)
+        except DeadKernelError:
+            died = True
+        except CellTimeoutError:
+            self.timed_out = True
+        finally:
+            self.nb.cells[index] = cell      # nbclient put the serving cell in its place
+        verdict = session.finish(timeout=5)
+        if died or verdict.error == "KernelDied":
+            cell.outputs = [error_output("KernelDied", "Python stopped while the test was running your code")]
+            self._stop("kernel-died", index)
+            if died:
+                raise DeadKernelError("the kernel died")
+            return
+        if verdict.error == "Timeout" or self.timed_out:
+            cell.outputs = [error_output("Timeout", "the test ran longer than the grader allows")]
+            self.timed_out = True
+            self._stop("notebook-timeout" if time.monotonic() > self.notebook_deadline else "timeout", index)
+            return
+        if self.flooded:
+            cell.outputs = [error_output("OutputLimit", "your code printed far too much")]
+            self._stop("output-limit", index)
+            return
+        if verdict.passed:
+            text = "\n".join(verdict.ticks) + "\n" if verdict.ticks else ""
+            cell.outputs = [nbformat.from_dict({"output_type": "stream", "name": "stdout", "text": text})] if text else []
+        else:
+            # the judge's sentence is the whole message, whatever failed (a MemoryError also stops the notebook)
+            cell.outputs = [error_output("MemoryError" if verdict.error == "MemoryError" else "Mistake",
+                                         verdict.message)]
+            if verdict.error == "MemoryError":
+                self._stop("memory", index)
+
 
 def error_output(ename, evalue):
     return NotebookNode(output_type="error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
 
-def kernel_manager(cwd, answer_names=(), memory=DEFAULT.memory, output_limit=DEFAULT.output_limit, root=ROOT,
-                   start=True):
-    """A kernel manager for the guarded kernel; with ``start``, the kernel is already booting when it returns.
+def run(nb, kernel, tests=(), trusted=None, timeout=DEFAULT.timeout, output_limit=DEFAULT.output_limit,
+        notebook_timeout=DEFAULT.notebook_timeout):
+    """Execute ``nb`` in ``kernel`` (from :func:`start`), judging the cells at indices ``tests``.
 
-    Starting early lets the kernel boot while the grader checks and sanitises the notebook.
-    """
-    from jupyter_core.utils import run_sync
-    specs = GuardedSpecs()
-    specs.argv = [sys.executable, "-m", "autograder.guard",
-                  "--memory", str(memory), "--output-limit", str(int(output_limit)), "-f", "{connection_file}"]
-    km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=specs)
-    env = kernel_env(root)
-    env["AUTOGRADER_ANSWER_NAMES"] = ",".join(sorted(answer_names))
-    km._autograder_env = env
-    if start:
-        from autograder import zygote
-        kw = dict(env=env, cwd=str(cwd), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                  extra_arguments=["--HistoryManager.hist_file=:memory:"])
-        if zygote.enabled():
-            import uuid
-            km.kernel_id = str(uuid.uuid4())
-            km.provisioner = zygote.ForkProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
-            try:
-                run_sync(km.start_kernel)(**kw)
-                return km
-            except Exception:   # no zygote: start the kernel the ordinary way
-                km.provisioner = None
-        run_sync(km.start_kernel)(**kw)
-    return km
-
-
-def shutdown(km):
-    """Stop a kernel that was started but will not be used (something failed before running it)."""
-    from jupyter_core.utils import run_sync
-    try:
-        if km.has_kernel:
-            run_sync(km.shutdown_kernel)(now=True)
-    except Exception:
-        pass
-
-
-def run(nb, cwd, marks=(), tests=(), answer_names=(), timeout=DEFAULT.timeout, memory=DEFAULT.memory,
-        output_limit=DEFAULT.output_limit, root=ROOT, km=None):
-    """Execute ``nb`` in ``cwd``; return (executed nb, flags, index of the cell it stopped at or None, seconds).
-
-    ``marks``: indices of locked cells, ``tests``: of test cells (the guard
-    restores what tests rely on before each of them); ``answer_names``: names
-    the lesson's answer cells define. ``km``: a kernel manager from
-    :func:`kernel_manager` (started early), else one is made here.
+    ``trusted``: the judge's names for this lesson (:func:`judge.trusted_namespace`, copied per notebook).
+    Returns (executed nb, flags, index of the cell it stopped at or None, seconds). Always stops the kernel.
     """
     nb = nbformat.from_dict(nb)
-    if km is None:
-        km = kernel_manager(cwd, answer_names, memory, output_limit, root, start=False)
-    box = Sandbox(marks=marks, tests=tests, output_limit=output_limit, timeout=int(timeout), startup_timeout=60,
-                  shutdown_kernel="immediate", iopub_timeout=5, raise_on_iopub_timeout=False)
-    box.kernel_env = km._autograder_env
-    t0 = time.perf_counter()
+    judge_dir = tempfile.mkdtemp(prefix="ag-judge-")
     try:
-        nb, _ = box.preprocess(nb, {"metadata": {"path": str(cwd)}}, km=km)
+        for name in os.listdir(kernel.submission):
+            path = os.path.join(kernel.submission, name)
+            if os.path.isfile(path) and not os.path.islink(path) and not name.endswith(".ipynb"):
+                shutil.copyfile(path, os.path.join(judge_dir, name))
+        box = Sandbox(kernel, tests=tests, trusted=judge.fresh(trusted or {}), judge_dir=judge_dir,
+                      output_limit=output_limit, notebook_timeout=notebook_timeout, timeout=int(timeout),
+                      startup_timeout=60, shutdown_kernel="immediate", iopub_timeout=5,
+                      raise_on_iopub_timeout=False)
+        t0 = time.perf_counter()
+        nb, _ = box.preprocess(nb, {"metadata": {"path": kernel.submission}})
+        seconds = time.perf_counter() - t0
     finally:
-        shutdown(km)
-    seconds = time.perf_counter() - t0
+        stop(kernel)
+        shutil.rmtree(judge_dir, ignore_errors=True)
     if box.stopped_at is not None and "kernel-died" in box.flags:
         cell = nb.cells[box.stopped_at]
         if not any(o.get("output_type") == "error" for o in cell.get("outputs", [])):

@@ -319,7 +319,8 @@ class Watcher:
             return grade(self.mirror, self.out, self.opts, root=self.root)
 
     def warm(self, lessons):
-        """Start this process's kernel zygote and load the lessons before the first submission arrives."""
+        """Load the lessons and start one sandboxed kernel (the OS caches what it reads) before the first
+        submission arrives."""
         if self.opts.cluster:
             return
         try:
@@ -330,7 +331,7 @@ class Watcher:
                 _lesson(self.root, lid)
             folder = self.home / "warm"
             folder.mkdir(parents=True, exist_ok=True)
-            sandbox.shutdown(sandbox.kernel_manager(folder, (), self.opts.memory, self.opts.output_limit, self.root))
+            sandbox.stop(sandbox.start(folder, self.opts.memory, self.opts.notebook_timeout))
         except Exception as exc:  # noqa: BLE001 (warming is an optimisation; grading will start what it needs)
             log.warning("could not warm the grading kernel: %s", exc)
 
