@@ -117,9 +117,14 @@ def _runs_as_root():
 
 
 class Slot:
-    """A uid for one sandbox at a time, held by a file lock until :meth:`release`."""
+    """A uid for one sandbox at a time, held by a file lock until :meth:`release` (as root; a normal user's
+    sandboxes run as that user)."""
 
     def __init__(self):
+        self._file = None
+        if not _runs_as_root():      # a normal user's sandboxes all run as that user (its user namespace)
+            self.uid = os.getuid()
+            return
         folder = Path(tempfile.gettempdir()) / "autograder-slots"
         folder.mkdir(mode=0o755, exist_ok=True)
         for n in range(SLOTS):

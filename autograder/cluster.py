@@ -3,8 +3,8 @@
 The main process does everything it does in a local run (intake, lessons,
 cache, gradebook, feedback, ``grades.csv``, report); only the grading of each
 notebook (:func:`autograder.grade._safe_grade`, i.e. ``grade_notebook``: tamper
-check, nbgrader's sanitising, the guarded kernel forked from the worker's
-zygote, limits) runs on the cluster's workers, through a
+check, nbgrader's sanitising, the sandboxed kernel and the judge, limits) runs
+on the cluster's workers (each needs bubblewrap, as a local grader does), through a
 ``dask.distributed.Client``. Results come back to the main process, which alone
 writes the gradebook, as in a local run.
 

@@ -16,6 +16,8 @@ ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 FLAG_WORDS = {
     "missing": "We did not find this lesson's notebook in your submission.",
     "unreadable": "Your notebook file could not be opened (it is not a valid notebook), so nothing could be run.",
+    "too-large": "Your notebook was too large to grade (far more cells, bytes or nesting than a lesson "
+                 "needs), so nothing was run. Save it again from the lesson's notebook and resubmit.",
     "timeout": "A cell ran for longer than the grader allows (often an endless loop). Grading stopped at that cell; "
                "tests before it kept their points.",
     "notebook-timeout": "Your whole notebook ran for longer than the grader allows (many slow cells, or one that "

@@ -26,7 +26,7 @@ from pathlib import Path
 from autograder.limits import DEFAULT
 
 VERSION = "1"  # bump when a change to the grader changes grades: every cached result is re-graded
-FLAGS = ["missing", "unreadable", "timeout", "notebook-timeout", "memory", "kernel-died", "output-limit", "tampered", "monkeypatch",
+FLAGS = ["missing", "unreadable", "too-large", "timeout", "notebook-timeout", "memory", "kernel-died", "output-limit", "tampered", "monkeypatch",
          "reference-import", "late"]
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("autograder")
@@ -87,14 +87,16 @@ def folder_hash(folder):
         if p.is_file():
             h.update(str(p.relative_to(folder)).encode())
             h.update(b"\0")
-            h.update(p.read_bytes())
+            with open(p, "rb") as f:          # in chunks: a large file never sits in memory whole
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    h.update(chunk)
             h.update(b"\0")
     return h.hexdigest()
 
 
 def task_key(sub, lesson, opts):
     h = hashlib.sha256()
-    for part in (VERSION, lesson.fingerprint, folder_hash(sub.folder), sub.unreadable,
+    for part in (VERSION, lesson.fingerprint, folder_hash(sub.folder), sub.unreadable, sub.too_large,
                  f"{opts.timeout}/{opts.memory}/{opts.output_limit}/{opts.notebook_timeout}"):
         h.update(str(part).encode())
         h.update(b"\0")
@@ -384,9 +386,10 @@ def _grade(submissions, out, opts, root, book, source, course):
             results[(learner, lid)] = cached
             summary.cached += 1
             continue
-        if sub.missing or sub.unreadable:
-            flag = "missing" if sub.missing else "unreadable"
+        if sub.missing or sub.unreadable or sub.too_large:
+            flag = "missing" if sub.missing else "too-large" if sub.too_large else "unreadable"
             msg = (f"No notebook for {lid} was submitted." if sub.missing
+                   else f"The notebook was not graded: {sub.too_large}." if sub.too_large
                    else f"The notebook could not be read: {sub.unreadable}.")
             res = _simple_result(sub, lesson, flag, key, msg)
             if sub.missing:

@@ -46,6 +46,7 @@ class Submission:
     lesson: str
     folder: Path = None          # OUT/submitted/LEARNER/LESSON, None when missing
     unreadable: str = ""         # why the notebook cannot be read, if it cannot
+    too_large: str = ""          # which of limits.CAPS the notebook breaks, if one
     timestamp: str = ""          # when it was submitted, as nbgrader writes it ("2026-12-01 09:00:00.000000 UTC")
     timestamp_from: str = ""     # "timestamp.txt" (nbgrader's exchange) or "file time"
 
@@ -97,14 +98,25 @@ def _zip_name(info):
     return name
 
 
-def extract_zip(path, dest):
+def extract_zip(path, dest, caps=None):
+    """Unpack a zip of submissions into ``dest``; return the members skipped, each with why.
+
+    Within :data:`autograder.limits.CAPS`: members past the count, too large (as declared and as
+    actually read), over the total, or compressed suspiciously well are skipped by name."""
+    from autograder.limits import CAPS
+    caps = caps or CAPS
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise IntakeError(f"{path} is not a readable .zip file ({exc})") from None
-    skipped = []
+    skipped, total = [], 0
     with zf:
-        for info in zf.infolist():
+        members = zf.infolist()
+        if len(members) > caps.zip_members:
+            skipped.append(f"{len(members) - caps.zip_members} members past the first {caps.zip_members} "
+                           "(the zip holds too many files)")
+            members = members[: caps.zip_members]
+        for info in members:
             name = _zip_name(info).replace("\\", "/")
             parts = [p for p in name.split("/") if p not in ("", ".")]
             if not parts or ".." in parts or name.startswith("/"):
@@ -114,10 +126,23 @@ def extract_zip(path, dest):
             if info.is_dir():
                 target.mkdir(parents=True, exist_ok=True)
                 continue
+            big = info.file_size > 1 << 20
+            if info.file_size > caps.zip_member_bytes:
+                skipped.append(f"{name} (larger than {caps.zip_member_bytes >> 20} MB)")
+                continue
+            if big and info.file_size > caps.zip_ratio * max(info.compress_size, 1):
+                skipped.append(f"{name} (compressed more than {caps.zip_ratio:g} times: a zip bomb?)")
+                continue
+            if total + info.file_size > caps.zip_bytes:
+                skipped.append(f"{name} (the zip unpacks to more than {caps.zip_bytes >> 30} GB)")
+                continue
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
-                with zf.open(info) as src, open(target, "wb") as dst:
-                    shutil.copyfileobj(src, dst)
+                total += _copy_capped(zf, info, target, caps.zip_member_bytes)
+            except _TooBig:
+                target.unlink(missing_ok=True)
+                skipped.append(f"{name} (larger than {caps.zip_member_bytes >> 20} MB once unpacked)")
+                continue
             except Exception as exc:  # a damaged member: its file will read as unreadable
                 target.write_bytes(b"")
                 skipped.append(f"{name} ({exc})")
@@ -127,6 +152,62 @@ def extract_zip(path, dest):
             except (OverflowError, ValueError, OSError):
                 pass
     return skipped
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _copy_capped(zf, info, target, cap):
+    """Copy one member, stopping past ``cap`` bytes whatever its header declared; return the bytes copied."""
+    n = 0
+    with zf.open(info) as src, open(target, "wb") as dst:
+        while True:
+            chunk = src.read(1 << 20)
+            if not chunk:
+                return n
+            n += len(chunk)
+            if n > cap:
+                raise _TooBig()
+            dst.write(chunk)
+
+
+def _depth(data, limit):
+    """Whether ``data`` (parsed JSON) nests deeper than ``limit`` (iteratively: no recursion to exhaust)."""
+    stack = [(data, 1)]
+    while stack:
+        value, d = stack.pop()
+        if d > limit:
+            return True
+        if isinstance(value, dict):
+            stack.extend((v, d + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, d + 1) for v in value)
+    return False
+
+
+def check_size(path, caps=None):
+    """'' if the notebook at ``path`` is within :data:`autograder.limits.CAPS`, else which cap it breaks."""
+    from autograder.limits import CAPS
+    caps = caps or CAPS
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        return ""
+    if size > caps.notebook_bytes:
+        return f"the file is {size / 2 ** 20:.0f} MB (the limit is {caps.notebook_bytes >> 20} MB)"
+    try:
+        data = json.loads(Path(path).read_bytes().decode("utf-8"))
+    except RecursionError:
+        return f"its JSON is nested deeper than Python can read (the limit is {caps.json_depth} levels)"
+    except (ValueError, UnicodeDecodeError, OSError):
+        return ""          # not a notebook at all: check_readable says why
+    if _depth(data, caps.json_depth):
+        return f"its JSON is nested more than {caps.json_depth} levels deep"
+    cells = data.get("cells") if isinstance(data, dict) else None
+    if isinstance(cells, list) and len(cells) > caps.cells:
+        return f"it has {len(cells)} cells (the limit is {caps.cells})"
+    return ""
 
 
 def _find_root(folder, lessons):
@@ -291,6 +372,8 @@ def _intake(base, out, lessons, notes, label):
             sub.timestamp = stamp or format_timestamp(nb_path.stat().st_mtime)
             (dest / TIMESTAMP).write_text(sub.timestamp, encoding="utf-8")   # where formgrader reads it
             if not sub.unreadable:
+                sub.too_large = check_size(dest / f"{lesson}.ipynb")
+            if not sub.unreadable and not sub.too_large:
                 sub.unreadable = check_readable(dest / f"{lesson}.ipynb")
             found[(learner, lesson)] = sub
         for p in sorted(entry.iterdir(), key=lambda p: p.name):

@@ -25,10 +25,10 @@ Re-importing the very same thing (``import numpy as np``) is not flagged.
 ``reference-import``: code that imports or names ``autograder`` (the
 reference solutions), uses a name the hidden tests bound to it (``ref``), or
 uses the ``backprop`` function that *is* the answer to one of the lesson's
-exercises (:data:`ANSWER_IN_PACKAGE`). The runtime guard
-(:mod:`autograder.guard`) makes monkeypatching ineffective whether or not the
-scan sees it; a reference-import costs the exercise its points (see
-:func:`zeroed_tests`).
+exercises (:data:`ANSWER_IN_PACKAGE`). Test cells run in the judge, outside the
+learner's kernel (:mod:`autograder.judge`), so monkeypatching there changes no
+verdict whether or not the scan sees it; a reference-import costs the exercise
+its points (see :func:`zeroed_tests`).
 """
 
 import ast
@@ -433,7 +433,7 @@ def _lesson_context(lesson):
             for name, origin in bound_names(c.source).items():
                 protected[name] = origin
     # helpers a locked cell imports or defines may not be rebound; its plain data may be shadowed
-    # (the guard puts it back before each test anyway)
+    # (the judge uses its own copy of the setup's data anyway)
     # only what the tests use: a learner may name a helper `show` even if the setup imported one
     aliases = {k: v for k, v in protected.items() if v not in ("code", "def") and k not in lesson.answer_names}
     protected = {k: v for k, v in protected.items() if v != "code" and k not in lesson.answer_names

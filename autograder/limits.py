@@ -31,3 +31,30 @@ class Limits:
 
 
 DEFAULT = Limits()
+
+
+@dataclass(frozen=True)
+class Caps:
+    """What the grader's main process reads of a submission before it gives up on it (each cap, when hit,
+    is named: a flag on the notebook, or a line about the zip member in the report).
+
+    - ``notebook_bytes``: a lesson notebook is well under 1 MB without outputs; 20 MB allows pasted images.
+    - ``cells``: the lessons have fewer than 100 cells; 2 000 is a notebook no one wrote by hand.
+    - ``json_depth``: a notebook's JSON is 6 levels deep (plus its widgets' state); 64 refuses a nesting
+      bomb long before Python's parser or nbformat's validator would struggle with it.
+    - ``zip_members``, ``zip_member_bytes``, ``zip_bytes``: a class of 500 learners × 8 lessons with a
+      few files each stays far below 20 000 members, 100 MB each and 8 GB in all.
+    - ``zip_ratio``: notebooks compress about 5:1; a member more than 200 times smaller in the zip than
+      out of it (and over 1 MB out of it) is a zip bomb.
+    """
+
+    notebook_bytes: int = 20 << 20
+    cells: int = 2000
+    json_depth: int = 64
+    zip_members: int = 20_000
+    zip_member_bytes: int = 100 << 20
+    zip_bytes: int = 8 << 30
+    zip_ratio: float = 200
+
+
+CAPS = Caps()

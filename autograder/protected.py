@@ -1,8 +1,10 @@
-"""What learner code may not change: the one list the static scan and the grading kernel share.
+"""What learner code may not change: the lists the static scan reads.
 
 :mod:`autograder.integrity` flags learner code that rebinds any of these
-(``monkeypatch``); :mod:`autograder.guard` restores them before every locked
-and test cell. ``tests/test_protected.py`` checks that every name here still
+(``monkeypatch``) or names the instructor side (``reference-import``). The
+flags are for the instructor: test cells run in the judge, outside the
+learner's kernel (:mod:`autograder.judge`), so a rebinding there cannot change
+a verdict. ``tests/test_protected.py`` checks that every name here still
 exists in the packages it names, so a rename cannot silently leave a gap.
 """
 
@@ -29,7 +31,7 @@ SHELL_ATTRS = ("showtraceback", "_showtraceback", "showsyntaxerror", "CustomTB",
                "set_custom_exc", "InteractiveTB", "SyntaxTB", "run_cell", "run_cell_async", "run_code",
                "run_ast_nodes", "excepthook", "_get_exc_info")
 
-#: The kernel's own entry points for a cell (replacing them bypasses the guard).
+#: The kernel's own entry points for a cell (replacing them is flagged).
 KERNEL_ATTRS = ("do_execute", "execute_request")
 
 #: ``sys`` attributes the kernel puts back before each test.

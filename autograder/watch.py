@@ -33,9 +33,9 @@ released into the exchange (``exchange/COURSE/feedback/{hash}.html``, what
 ``nbgrader release_feedback`` writes), so the learner gets it with
 ``nbgrader fetch_feedback``.
 
-The grading runs in this process, which keeps its kernel zygote (and the
-lessons, and nbgrader's modules) warm between submissions, so a notebook is
-graded in about a second; ``--cluster`` sends the grading to a Dask cluster
+The grading runs in this process, which keeps the lessons, the judge's names and
+nbgrader's modules loaded between submissions (each notebook still gets a new
+sandboxed kernel); ``--cluster`` sends the grading to a Dask cluster
 instead. ``report.html`` (its charts take seconds) is rewritten once the inbox
 has been quiet for ``QUIET`` seconds, and on exit. SIGINT or SIGTERM stops it
 after the batch being graded (a second signal stops at once; a re-start

@@ -168,15 +168,16 @@ def test_running_again_regrades_nothing_and_gives_the_same_csv(graded):
     assert (graded["out"] / "grades.csv").read_bytes() == before
 
 
-# Cheats that do fool a plain kernel. (np.allclose and builtins.abs do not even need the guard:
-# backprop.checks binds numpy at import. The grader still zeroes them and flags them, above.)
+# Cheats that do fool a plain kernel, where the tests run beside the learner's code. (np.allclose and
+# builtins.abs do not: backprop.checks binds numpy at import. The grader still zeroes and flags them, above.)
 CONTROLS = ["Rosa Helpers", "Xu CodeSwap", "Yara Shadow", "Wes SysModules", "Sam CustomExc", "Tess Display"]
 
 
 @pytest.mark.parametrize("learner", CONTROLS)
-def test_the_cheats_are_real_without_the_guard(learner, graded):
-    """Control: in a plain kernel (tests/nbrun.py: nbclient, no guard) the same cheat passes the test it
-    targets, so the zero the grader gives above is the guard's doing, not a cheat that never worked."""
+def test_the_cheats_are_real_without_the_judge(learner, graded):
+    """Control: in a plain kernel (tests/nbrun.py: nbclient, tests in the learner's kernel) the same cheat
+    passes the test it targets, so the zero the grader gives above is the judge's doing, not a cheat that
+    never worked."""
     from autograder_class import lesson01_cases
     from nbrun import execute, grade_results, load
     case = next(c for c in lesson01_cases() if c[0] == learner)

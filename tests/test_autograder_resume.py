@@ -98,13 +98,3 @@ def test_regrading_one_learner_changes_only_that_learners_rows(small_class):
     regraded = {tuple(x) for x in json.loads((out / ".state" / "last_run.json").read_text())["graded"]}
     assert {x for x in regraded if x[1] == L1} == {("Cat", L1)}
     assert _rows(out) == after
-
-
-def test_kernels_started_without_fork_grade_the_same(small_class):
-    """AUTOGRADER_FORK=0: every kernel is a fresh Python process (no zygote); same grades."""
-    subs, ref, base = small_class
-    out = base / "nofork"
-    proc = subprocess.run(_cmd(subs, out, "--jobs", "2"), cwd=ROOT, env={**_env(), "AUTOGRADER_FORK": "0"},
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    assert (out / "grades.csv").read_text(encoding="utf-8") == (ref / "grades.csv").read_text(encoding="utf-8")
