@@ -28,11 +28,49 @@ from autograder.lessons import grade_id  # noqa: E402,F401  (one definition, re-
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 
 
-def execute(nb, cwd, timeout=120, stop_after=None, replace=None):
+#: Kernels kept for the test session, one per key (see ``execute(reuse=...)``).
+_KERNELS = {}
+
+#: Run in a kept kernel before each notebook: what a fresh kernel would not have (the last notebook's
+#: names, figures, working folder). Modules stay imported: the lessons import the same ones.
+_RESET = ("import os as _os\n_os.chdir({path!r})\n"     # first: the last folder is gone, and %reset asks for cwd
+          "get_ipython().run_line_magic('reset', '-f')\n"
+          "import matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt")
+
+
+def _kept_kernel(key):
+    """The kernel kept under ``key``, started (or restarted, if it died) in the kernels' environment."""
+    from jupyter_client.manager import KernelManager
+    km = _KERNELS.get(key)
+    if km is not None and km.is_alive():
+        return km
+    km = KernelManager(kernel_name="python3")
+    km.start_kernel(env=kernel_env())
+    _KERNELS[key] = km
+    return km
+
+
+def _stop_kept_kernels():
+    for km in _KERNELS.values():
+        try:
+            km.shutdown_kernel(now=True)
+        except Exception:
+            pass
+
+
+import atexit  # noqa: E402
+
+atexit.register(_stop_kept_kernels)
+
+
+def execute(nb, cwd, timeout=120, stop_after=None, replace=None, reuse=None):
     """Execute ``nb`` (a NotebookNode) in ``cwd`` with errors allowed; return (nb, seconds).
 
     ``replace`` maps grade_id → new source (a known-wrong answer, say);
-    ``stop_after`` drops every cell after the one with that grade_id.
+    ``stop_after`` drops every cell after the one with that grade_id;
+    ``reuse``: a key: run in a kernel kept for the session under that key, reset first (its names,
+    figures and working folder), instead of starting a kernel for this notebook alone. For tests that
+    run the same lesson many times and ask only whether its tests fail (the wrong bank).
     """
     nb = nbformat.from_dict(nb)
     for cell in nb.cells:
@@ -48,6 +86,15 @@ def execute(nb, cwd, timeout=120, stop_after=None, replace=None):
             # land in solutions/ or course/, nor meet another test's answers (make test runs two workers)
             run_in = Path(tmp) / run_in.name
             shutil.copytree(cwd, run_in, ignore=shutil.ignore_patterns("quiz_answers*.json", ".ipynb_checkpoints"))
+        if reuse is not None:
+            km = _kept_kernel(reuse)
+            reset = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(_RESET.format(path=str(run_in)))])
+            NotebookClient(reset, km=km, timeout=timeout).execute()
+            client = NotebookClient(nb, km=km, timeout=timeout, allow_errors=True,
+                                    resources={"metadata": {"path": str(run_in)}})
+            t0 = time.perf_counter()
+            client.execute()
+            return nb, time.perf_counter() - t0
         client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
                                 resources={"metadata": {"path": str(run_in)}})
         # nbclient passes the kernel's environment through the kernel manager

@@ -48,7 +48,9 @@ def test_known_wrong_answer_is_caught(lesson_case):
     # keep the hidden-only copy of the last test too
     stop = order.index(last) + 1
     nb.cells = nb.cells[: stop + 1]
-    nb, _ = execute(nb, folder, replace={case["exercise"]: case["source"]})
+    # one kept kernel per lesson, reset before each case: the cases ask only whether the tests fail, and
+    # which sentence they say (a kernel start per case was a third of the bank's time)
+    nb, _ = execute(nb, folder, replace={case["exercise"]: case["source"]}, reuse=lesson)
     for test_id in case["fails"]:
         full = next(c for c in nb.cells if grade_id(c) == test_id)
         hidden = next(c for c in nb.cells if c.metadata.get("hidden_only_of") == test_id)
