@@ -95,12 +95,18 @@ def _array(a, budget):
             "$a": a.dtype.str}
 
 
-def to_plain(obj, ref=None, budget=None, depth=0):
-    """``obj`` as a JSON-ready structure (see the module docstring). ``ref(obj)`` names what is not plain."""
+def _enter(budget, depth):
+    """One more value, one level down: the budget to charge it to (a new one at the top)."""
     budget = budget or _Budget()
     if depth > MAX_DEPTH:
         raise BadMessage(f"nested more than {MAX_DEPTH} deep")
     budget.spend()
+    return budget
+
+
+def to_plain(obj, ref=None, budget=None, depth=0):
+    """``obj`` as a JSON-ready structure (see the module docstring). ``ref(obj)`` names what is not plain."""
+    budget = _enter(budget, depth)
     t = type(obj)
     if obj is None or t is bool or t is str:
         if t is str and len(obj) > MAX_STR:
@@ -167,10 +173,7 @@ def _decode_array(d, budget, scalar):
 
 def from_plain(data, resolve=None, budget=None, depth=0):
     """The Python value of a structure made by :func:`to_plain`; ``resolve(tag)`` turns a handle into an object."""
-    budget = budget or _Budget()
-    if depth > MAX_DEPTH:
-        raise BadMessage(f"nested more than {MAX_DEPTH} deep")
-    budget.spend()
+    budget = _enter(budget, depth)
     t = type(data)
     if data is None or t in (bool, str, float):
         return data
