@@ -47,6 +47,7 @@ SLOTS = 512
 WORK = "/learner"                # the learner's folder, inside the sandbox
 SUBMISSION = "/opt/submission"   # the learner's files, read-only, copied into WORK at start
 INSIDE_AT = "/opt/autograder/inside"
+FONT_CACHE_AT = "/opt/matplotlib"   # matplotlib's font list, built once outside (see font_cache)
 INSTALL = ("the grader runs every notebook in a bubblewrap sandbox. Install it with "
            "`sudo apt-get install -y bubblewrap` (Debian/Ubuntu; `make system` does it), "
            "or `dnf install bubblewrap` / `pacman -S bubblewrap`; as a normal user it also needs "
@@ -164,13 +165,16 @@ def kernel_argv(submission, channel_dir, limits, uid, python=None):
         _ro_bind(p, args)
     args += ["--perms", "0755", "--dir", "/opt", "--perms", "0755", "--dir", "/opt/autograder",
              "--ro-bind", str(INSIDE), INSIDE_AT, "--ro-bind", str(submission), SUBMISSION]
+    fonts = font_cache()
+    if fonts:
+        args += ["--ro-bind", fonts, FONT_CACHE_AT]
     _bind_channel(str(channel_dir), args)
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8", "MPLBACKEND": "Agg",
            "MPLCONFIGDIR": "/tmp/matplotlib", "PYTHONPATH": INSIDE_AT, "PYTHONDONTWRITEBYTECODE": "1",
            "PYDEVD_DISABLE_FILE_VALIDATION": "1", "MALLOC_ARENA_MAX": "2",
            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
            "NUMEXPR_NUM_THREADS": "1", "AUTOGRADER_MEMORY_MB": str(limits.memory_mb),
-           "AUTOGRADER_SUBMISSION": SUBMISSION, "AUTOGRADER_WORK": WORK}
+           "AUTOGRADER_SUBMISSION": SUBMISSION, "AUTOGRADER_WORK": WORK, "AUTOGRADER_FONTS": FONT_CACHE_AT}
     for k, v in env.items():
         args += ["--setenv", k, v]
     args += ["--chdir", "/"]
@@ -190,6 +194,31 @@ def kernel_argv(submission, channel_dir, limits, uid, python=None):
         at = args.index("--clearenv") + 1
         args[at:at] = ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
     return args
+
+
+_FONTS = {}
+
+
+def font_cache():
+    """A folder holding matplotlib's font list, built once per grading process (outside any sandbox, by
+    matplotlib itself) and bound read-only into every sandbox, where the kernel copies it into its own
+    config folder: otherwise every notebook's kernel would rebuild it. None if it cannot be made."""
+    if "path" not in _FONTS:
+        import atexit
+        path = tempfile.mkdtemp(prefix="ag-fonts-")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+        env["MPLCONFIGDIR"] = path
+        try:
+            subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], env=env, check=True,
+                           capture_output=True, timeout=120)
+            os.chmod(path, 0o755)
+            for name in os.listdir(path):
+                os.chmod(os.path.join(path, name), 0o644)
+            _FONTS["path"] = path
+        except (OSError, subprocess.SubprocessError):
+            _FONTS["path"] = None
+        atexit.register(shutil.rmtree, path, True)
+    return _FONTS["path"]
 
 
 def _bind_channel(path, args):

@@ -37,8 +37,17 @@ def _copy_in():
     os.chdir(dst)
 
 
+def _font_cache():
+    """matplotlib's font list, built once by the grader, into this kernel's own config folder."""
+    import shutil
+    src, dst = os.environ.pop("AUTOGRADER_FONTS", ""), os.environ.get("MPLCONFIGDIR", "")
+    if src and dst and os.path.isdir(src):
+        shutil.copytree(src, dst, dirs_exist_ok=True)
+
+
 def main():
     _copy_in()
+    _font_cache()
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot  # noqa: F401
