@@ -129,10 +129,11 @@ def grade_remote(task, files, db, expected):
         if mine["hash"] != expected["hash"]:
             diff = {k: (expected["versions"].get(k), v) for k, v in mine["versions"].items()
                     if expected["versions"].get(k) != v}
-            return {"cluster_error": f"worker {os.uname().nodename} (pid {os.getpid()}, {ROOT}) has a different "
-                                     f"environment from the grader's: "
-                                     + (f"package versions {diff}" if diff else "its course files or grader code "
-                                        "differ (check out the same commit)")}
+            from autograder.results import GradingResult
+            return GradingResult(task["learner"], task["lesson"], cluster_error=(
+                f"worker {os.uname().nodename} (pid {os.getpid()}, {ROOT}) has a different environment from the "
+                "grader's: " + (f"package versions {diff}" if diff else "its course files or grader code differ "
+                                "(check out the same commit)")))
         scratch = _scratch()
         scratch.mkdir(parents=True, exist_ok=True)
         base = scratch / _safe(task["learner"]) / task["lesson"]
@@ -142,7 +143,7 @@ def grade_remote(task, files, db, expected):
                      source_db=f"sqlite:///{_db_path(scratch, db)}")
         try:
             res = _safe_grade(local)
-            res["files"] = _read_folder(work, RETURN_LIMIT) if work.exists() else {}
+            res.files = _read_folder(work, RETURN_LIMIT) if work.exists() else {}
         finally:
             shutil.rmtree(base, ignore_errors=True)
         return res
@@ -190,11 +191,12 @@ def run(tasks, address, done):
                             t["lesson"], type(exc).__name__, exc)
                 res = _safe_grade(t)
             else:
-                if "cluster_error" in res:
+                if res.cluster_error:
                     for other in futures:
                         other.cancel()
-                    raise ClusterError(res["cluster_error"])
-                _write_folder(t["work"], res.pop("files", {}))
+                    raise ClusterError(res.cluster_error)
+                _write_folder(t["work"], res.files or {})
+                res.files = None
             fut.release()
             done(res)
     finally:

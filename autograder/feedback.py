@@ -88,39 +88,42 @@ def _pre(code):
 
 
 def render(learner, lesson, result, limits, answers=None):
-    """HTML for one learner's lesson. ``result``: the grader's result dict (see grade.py)."""
+    """HTML for one learner's lesson. ``result``: an :class:`autograder.results.GradingResult`."""
+    from autograder.results import TestResult
     e = html.escape
-    score, max_score = result.get("score", 0), result.get("max_score", lesson.max_score)
+    score = result.score or 0
+    max_score = result.max_score if result.max_score is not None else lesson.max_score
     parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{e(lesson.id)} · {e(learner)}</title>"
              f"<style>{CSS}</style></head><body>",
              f"<h1>{e(lesson.id.replace('_', ' '))}: your results</h1>",
              f"<p>{e(learner)}</p>",
              f"<p class='score'>Score: <b>{score:g}</b> out of {max_score:g}</p>"]
-    if result.get("timestamp"):
-        how = " (the time the course's exchange recorded)" if result.get("timestamp_from") == "timestamp.txt" \
+    if result.timestamp:
+        how = " (the time the course's exchange recorded)" if result.timestamp_from == "timestamp.txt" \
             else " (the time of the notebook file)"
-        parts.append(f"<p>Submitted {e(result['timestamp'])}{how}.</p>")
-    if result.get("seconds_late", 0) > 0:
-        penalty = result.get("late_penalty", 0)
+        parts.append(f"<p>Submitted {e(result.timestamp)}{how}.</p>")
+    if result.seconds_late > 0:
+        penalty = result.late_penalty
         parts.append("<p class='note'>This was after the due date"
                      + (f": {penalty:g} points were taken off for lateness." if penalty else ".") + "</p>")
-    for flag in result.get("flags", []):
+    for flag in result.flags:
         if flag != "late":   # said above, with the penalty
             parts.append(f"<p class='note'>{e(FLAG_WORDS.get(flag, flag))}</p>")
-    tests = result.get("tests", {})
+    not_run = TestResult(0.0, 0.0, "not-run", "Not run.")
+    tests = {t: result.tests.get(t, not_run) for t in lesson.tests}
     answers = answers or {}
     for ex, title, test_ids in lesson.exercises:
-        got = sum(tests.get(t, {}).get("score", 0) for t in test_ids)
+        got = sum(tests[t].score for t in test_ids)
         top = sum(lesson.tests[t] for t in test_ids)
-        statuses = [tests.get(t, {}).get("status", "not-run") for t in test_ids]
+        statuses = [tests[t].status for t in test_ids]
         status = "passed" if all(s == "passed" for s in statuses) else (
             "not-run" if all(s == "not-run" for s in statuses) else "failed")
         parts.append(f"<section class='{status}'><h2>{e(title)}</h2>"
                      f"<p>{STATUS[status]} · {got:g} / {top:g} points</p>")
         for t in test_ids:
-            r = tests.get(t, {"status": "not-run", "message": "Not run."})
-            cls = "ok" if r["status"] == "passed" else "bad"
-            parts.append(f"<p class='msg {cls}'>{e(r.get('message', ''))}</p>")
+            r = tests[t]
+            cls = "ok" if r.passed else "bad"
+            parts.append(f"<p class='msg {cls}'>{e(r.message)}</p>")
             parts.append("<details><summary>The test you can see</summary>"
                          + _pre(lesson.visible_test_source(t)) + "</details>")
         if ex in answers:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.limits import DEFAULT
+from autograder.results import GradingResult, TestResult
 
 VERSION = "1"  # bump when a change to the grader changes grades: every cached result is re-graded
 FLAGS = ["missing", "unreadable", "too-large", "timeout", "notebook-timeout", "memory", "kernel-died", "output-limit", "tampered", "monkeypatch",
@@ -146,7 +147,7 @@ def _clean_release_copy(nb, lesson):
 
 
 def grade_notebook(task):
-    """Worker: grade one submitted notebook. Returns a picklable result dict (with the executed notebook)."""
+    """Worker: grade one submitted notebook. Returns a :class:`GradingResult` (with the executed notebook)."""
     import nbformat
 
     from autograder import sandbox
@@ -257,16 +258,16 @@ def _grade_with(task, lesson, nb, work, kernel, t0):
                 message = feedback.explain_error(errs[0].get("ename"), errs[0].get("evalue"), limits)
             else:
                 message = "The test printed a warning or an error message, which counts as a fail."
-        tests[gid] = {"score": float(score or 0), "max": float(max_score), "status": status, "message": message}
+        tests[gid] = TestResult(float(score or 0), float(max_score), status, message)
     for gid in lesson.tests:
-        tests.setdefault(gid, {"score": 0.0, "max": lesson.tests[gid], "status": "not-run",
-                               "message": "Not run: this test was not found in the notebook."})
+        tests.setdefault(gid, TestResult(0.0, lesson.tests[gid], "not-run",
+                                         "Not run: this test was not found in the notebook."))
 
     flags = ordered(run_flags + findings.flags)
     nbformat.write(executed, str(work / f"{lesson.id}.ipynb"))
-    return {"learner": learner, "lesson": lesson.id, "flags": flags, "details": findings.details,
-            "tests": tests, "answers": answers, "notebook": executed, "seconds": time.perf_counter() - t0,
-            "kernel_seconds": seconds, "key": task["key"], "stopped_at": stopped_at}
+    return GradingResult(learner, lesson.id, flags, findings.details, tests, answers, task["key"],
+                         seconds=time.perf_counter() - t0, kernel_seconds=seconds, stopped_at=stopped_at,
+                         notebook=executed)
 
 
 # ------------------------------------------------------------------ main side
@@ -286,9 +287,8 @@ def _load_json(path):
 
 
 def _simple_result(sub, lesson, flag, key, message):
-    tests = {t: {"score": 0.0, "max": p, "status": "not-run", "message": message} for t, p in lesson.tests.items()}
-    return {"learner": sub.learner, "lesson": lesson.id, "flags": [flag], "details": [message], "tests": tests,
-            "answers": {}, "key": key, "seconds": 0.0, "kernel_seconds": 0.0}
+    tests = {t: TestResult(0.0, p, "not-run", message) for t, p in lesson.tests.items()}
+    return GradingResult(sub.learner, lesson.id, [flag], [message], tests, key=key)
 
 
 def course_settings(course_root):
@@ -378,11 +378,11 @@ def _grade(submissions, out, opts, root, book, source, course):
     for (learner, lid), sub in sorted(subs.items()):
         lesson = lessons[lid]
         key = task_key(sub, lesson, opts)
-        cached = _load_json(result_path(out, learner, lid))
+        cached = GradingResult.from_json(_load_json(result_path(out, learner, lid)))
         forced = opts.force or (opts.only is not None and learner in opts.only)
         have_db = (learner, lid) in in_db or sub.missing
         fb = out / "feedback" / learner / f"{lid}.html"
-        if cached and cached.get("key") == key and have_db and fb.exists() and not forced:
+        if cached is not None and cached.key == key and have_db and fb.exists() and not forced:
             results[(learner, lid)] = cached
             summary.cached += 1
             continue
@@ -394,12 +394,12 @@ def _grade(submissions, out, opts, root, book, source, course):
             res = _simple_result(sub, lesson, flag, key, msg)
             if sub.missing:
                 book.forget(learner, lid)
-                res["score"] = 0.0
+                res.score = 0.0
             else:
                 _recorded(res, book.save_zero(learner, lid, timestamp=sub.timestamp), sub)
-            res["max_score"] = lesson.max_score
+            res.max_score = lesson.max_score
             feedback.write(fb, feedback.render(learner, lesson, res, limits))
-            _write_json(result_path(out, learner, lid), res)
+            _write_json(result_path(out, learner, lid), res.to_json())
             if course is not None and not sub.missing:
                 _into_course(course, out, res, sub)
             results[(learner, lid)] = res
@@ -433,14 +433,14 @@ def _grade(submissions, out, opts, root, book, source, course):
 
 def _recorded(res, rec, sub_or_task):
     """Put what the gradebook recorded (score after any late penalty, the submission time) into a result."""
-    res["score"] = rec.score
+    res.score = rec.score
     ts = sub_or_task["timestamp"] if isinstance(sub_or_task, dict) else sub_or_task.timestamp
     frm = sub_or_task["timestamp_from"] if isinstance(sub_or_task, dict) else sub_or_task.timestamp_from
-    res["timestamp"], res["timestamp_from"] = ts, frm
-    res["late_penalty"], res["seconds_late"] = rec.late_penalty, rec.seconds_late
+    res.timestamp, res.timestamp_from = ts, frm
+    res.late_penalty, res.seconds_late = rec.late_penalty, rec.seconds_late
     if rec.seconds_late > 0:
-        res["flags"] = ordered(res["flags"] + ["late"])
-        res["details"] = res["details"] + [
+        res.flags = ordered(res.flags + ["late"])
+        res.details = res.details + [
             f"submitted {_duration(rec.seconds_late)} after the due date"
             + (f": late penalty {rec.late_penalty:g} points" if rec.late_penalty else " (no late penalty set)")]
 
@@ -456,7 +456,7 @@ def _duration(seconds):
 def _into_course(course, out, res, sub_or_task):
     """Grading into an nbgrader course: the executed notebook in autograded/ and the feedback page in feedback/,
     in nbgrader's layout, with the submission's timestamp (formgrader and release_feedback read them there)."""
-    learner, lid = res["learner"], res["lesson"]
+    learner, lid = res.learner, res.lesson
     folder = Path(sub_or_task["folder"] if isinstance(sub_or_task, dict) else sub_or_task.folder)
     done = Path(out) / "autograded" / learner / lid
     dest = Path(course) / "autograded" / learner / lid
@@ -481,14 +481,14 @@ def _into_course(course, out, res, sub_or_task):
 
 def _store(res, out, book, lessons, limits, task=None):
     from autograder import feedback
-    lesson = lessons[res["lesson"]]
-    nb = res.pop("notebook")
-    rec = book.save(res["learner"], lesson.id, nb, flagged=bool(res["flags"]), timestamp=(task or {}).get("timestamp"))
+    lesson = lessons[res.lesson]
+    nb, res.notebook = res.notebook, None
+    rec = book.save(res.learner, lesson.id, nb, flagged=bool(res.flags), timestamp=(task or {}).get("timestamp"))
     _recorded(res, rec, task or {"timestamp": "", "timestamp_from": ""})
-    res["max_score"] = lesson.max_score
-    feedback.write(Path(out) / "feedback" / res["learner"] / f"{lesson.id}.html",
-                   feedback.render(res["learner"], lesson, res, limits, res.get("answers")))
-    _write_json(result_path(out, res["learner"], lesson.id), res)
+    res.max_score = lesson.max_score
+    feedback.write(Path(out) / "feedback" / res.learner / f"{lesson.id}.html",
+                   feedback.render(res.learner, lesson, res, limits, res.answers))
+    _write_json(result_path(out, res.learner, lesson.id), res.to_json())
     if task and task.get("course"):
         _into_course(task["course"], out, res, task)
 
@@ -502,11 +502,11 @@ def _run_pool(tasks, jobs, opts, out, book, lessons, results, limits, summary):
     by_key = {(t["learner"], t["lesson"]): t for t in tasks}
 
     def done(res):
-        _store(res, out, book, lessons, limits, by_key.get((res["learner"], res["lesson"])))
-        results[(res["learner"], res["lesson"])] = res
+        _store(res, out, book, lessons, limits, by_key.get((res.learner, res.lesson)))
+        results[(res.learner, res.lesson)] = res
         summary.graded += 1
-        summary.graded_now.append((res["learner"], res["lesson"]))
-        bar.set_postfix_str(f"{res['learner'][:20]} {res['lesson'][:14]}", refresh=False)
+        summary.graded_now.append((res.learner, res.lesson))
+        bar.set_postfix_str(f"{res.learner[:20]} {res.lesson[:14]}", refresh=False)
         bar.update(1)
 
     todo = list(tasks)
@@ -558,10 +558,9 @@ def _safe_grade(task):
         import traceback
         log.error("grading %s / %s failed:\n%s", task["learner"], task["lesson"], traceback.format_exc())
         msg = f"The grader could not run this notebook ({type(exc).__name__}: {exc})."
-        tests = {t: {"score": 0.0, "max": p, "status": "not-run", "message": msg} for t, p in lesson.tests.items()}
-        return {"learner": task["learner"], "lesson": task["lesson"], "flags": ["kernel-died"], "details": [msg],
-                "tests": tests, "answers": {}, "notebook": nb, "seconds": 0.0, "kernel_seconds": 0.0,
-                "key": task["key"], "stopped_at": 0}
+        tests = {t: TestResult(0.0, p, "not-run", msg) for t, p in lesson.tests.items()}
+        return GradingResult(task["learner"], task["lesson"], ["kernel-died"], [msg], tests, key=task["key"],
+                             stopped_at=0, notebook=nb)
 
 
 def fmt(x):
@@ -574,15 +573,14 @@ def write_csv(out, learners, lessons, results, book):
     rows = []
     for learner in sorted(learners, key=lambda s: (s.casefold(), s)):
         for lid in lessons:
-            res = results.get((learner, lid), {})
-            flags = ordered(res.get("flags", []))
+            res = results.get((learner, lid)) or GradingResult(learner, lid)
+            flags = ordered(res.flags)
             score = 0.0 if "missing" in flags else scores.get((learner, lid), 0.0)
-            tests = res.get("tests", {})
             rows.append({"learner": learner, "lesson": lid, "score": fmt(score), "max_score": fmt(maxes[lid]),
                          "flags": ";".join(flags),
-                         "tests_passed": sum(1 for t in tests.values() if t["status"] == "passed"),
+                         "tests_passed": sum(1 for t in res.tests.values() if t.passed),
                          "tests_total": len(lessons[lid].tests),
-                         "details": " | ".join(res.get("details", [])) if set(flags) - {"missing"} else ""})
+                         "details": " | ".join(res.details) if set(flags) - {"missing"} else ""})
     path = Path(out) / "grades.csv"
     tmp = path.with_name("grades.csv.tmp")
     with open(tmp, "w", newline="", encoding="utf-8") as f:

@@ -43,11 +43,10 @@ def success_rates(lessons, results):
         for ex, title, test_ids in lesson.exercises:
             passed = attempted = 0
             for (learner, l), res in results.items():
-                if l != lid or "missing" in res.get("flags", []):
+                if l != lid or "missing" in res.flags:
                     continue
                 attempted += 1
-                tests = res.get("tests", {})
-                if all(tests.get(t, {}).get("status") == "passed" for t in test_ids):
+                if res.passed_all(test_ids):
                     passed += 1
             out.append((lid, title, passed, attempted))
     return out
