@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from jupyter_core.paths import jupyter_runtime_dir
 
 from autograder import bubblewrap, sandbox
 
@@ -75,7 +76,7 @@ def test_learner_code_sees_its_own_files_and_nothing_of_the_grader(probe, tmp_pa
         "  'autograder': importlib.util.find_spec('autograder') is not None,\n"
         "  'etc': sorted(os.listdir('/etc')), 'home': os.path.exists('/home'),\n"
         f"  'out': os.path.exists({str(tmp_path)!r}),\n"
-        "  'runtime': [p for p in ('/run', '/root/.local/share/jupyter', '/var') if os.path.exists(p)]}))")
+        f"  'runtime': [p for p in ('/run', '/var', {jupyter_runtime_dir()!r}) if os.path.exists(p)]}}))")
     assert facts["cwd"] == ["01_chain_rule.ipynb", "quiz_answers.json"]
     assert facts["autograder"] is False
     # of the checkout, only what the kernel's Python needs: the backprop package (and a venv kept inside it)
