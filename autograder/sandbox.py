@@ -201,10 +201,10 @@ class Sandbox(Execute):
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         names = {o.get("ename") for o in errors}
         text = " ".join(str(o.get("evalue", "")) for o in errors)
-        if self.timed_out:
-            self._stop("notebook-timeout" if time.monotonic() > self.notebook_deadline else "timeout", index)
-        elif self.flooded:
+        if self.flooded:     # the first limit broken: what it printed is what made the cell slow to stop
             self._stop("output-limit", index)
+        elif self.timed_out:
+            self._stop("notebook-timeout" if time.monotonic() > self.notebook_deadline else "timeout", index)
         elif "MemoryError" in names or "raised MemoryError" in text:
             self._stop("memory", index)
         if self.stopped_at == index and not errors:

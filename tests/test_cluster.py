@@ -62,7 +62,7 @@ def test_worker_refuses_a_different_environment():
     from autograder.cluster import grade_remote
     task = {"learner": "Ana", "lesson": L1, "key": "k"}
     res = grade_remote(task, {}, b"", {"hash": "not this one", "versions": {"numpy": "0.0"}})
-    assert "different environment" in res["cluster_error"] and "numpy" in res["cluster_error"]
+    assert "different environment" in res.cluster_error and "numpy" in res.cluster_error
 
 
 def test_unreachable_scheduler_is_an_error():

@@ -69,7 +69,7 @@ def build(folder, out):
     put("Sam Slow", slow)
     cases["Sam Slow"] = (expected_score(L1, _after("gradient_step")), "notebook-timeout")
 
-    put("Lou Loud", right(L1, local_derivatives=sol["local_derivatives"] + "\nraise ValueError('x' * 5_000_000)\n"))
+    put("Lou Loud", right(L1, local_derivatives=sol["local_derivatives"] + "\nraise ValueError('x' * 2_000_000)\n"))
     cases["Lou Loud"] = (expected_score(L1, _after("local_derivatives")), "output-limit")
 
     # signals: the kernel's parent and every process it may signal (inside its sandbox: nothing of ours)
