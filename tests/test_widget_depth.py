@@ -72,3 +72,18 @@ def test_the_plot_sends_each_layers_histogram_and_the_spreads():
     (spread,) = marks_of(ex.plot.spec, "line")
     assert spread["y"] == pytest.approx(np.log10(ex.model.spreads()), rel=1e-5)
     json.dumps(ex.plot.spec, allow_nan=False)
+
+
+def test_a_choice_reaches_the_kernel_only_through_its_own_sync():
+    """A move message for the activation choice is not applied: in a busy kernel a late one set the choice back
+    to its old option while the page showed the new picture. Continuous sliders still take moves."""
+    ex = depth_explorer()
+    choice = next(s for s in ex.sliders if s._bp_trait == "activation")
+    depth = next(s for s in ex.sliders if s._bp_trait == "depth")
+    assert "activation" not in ex.plot.sliders and "depth" in ex.plot.sliders
+    ex.plot._answer(ex.plot, {"kind": "move", "trait": "activation", "value": 1, "seq": 7}, [])
+    assert choice.value == "tanh" and ex.model.activation == "tanh"
+    ex.plot._answer(ex.plot, {"kind": "move", "trait": "depth", "value": 12, "seq": 8}, [])
+    assert depth.value == 12 and ex.model.depth == 12
+    choice.index = 1                       # its own sync, as when the page moves it
+    assert ex.model.activation == "relu"

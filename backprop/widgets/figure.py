@@ -34,8 +34,9 @@ class Plot(anywidget.AnyWidget):
     Two ways to answer faster than a round trip to the kernel (both filled in by
     ``backprop.widgets.base.Explorer``): ``ahead`` holds the pictures one slider step either way,
     ``{trait: [[slider value as the page holds it, spec], ...]}``, drawn the moment the slider gets there; and
-    ``sliders`` (``{trait: [slider model id, "value" | "index"]}``) lets the view send every slider move to the
-    kernel at once, up to two in flight, instead of one at a time, so a dragged slider keeps redrawing.
+    ``sliders`` (``{trait: [slider model id, "value"]}``, continuous sliders only: see :meth:`bind`) lets the
+    view send every slider move to the kernel at once, up to two in flight, instead of one at a time, so a
+    dragged slider keeps redrawing.
     """
 
     _esm = _HERE / "plot.js"
@@ -58,9 +59,11 @@ class Plot(anywidget.AnyWidget):
     def bind(self, sliders):
         """Let the page move these sliders through this plot (``sliders``: widgets tagged with a trait)."""
         import ipywidgets as widgets
-        self._moves = {s._bp_trait: s for s in sliders}
-        self.sliders = {t: [s.model_id, "index" if isinstance(s, widgets.SelectionSlider) else "value"]
-                        for t, s in self._moves.items()}
+        # A choice between a few options (a SelectionSlider) is left to its own widget sync: sent both ways,
+        # its index raced its own update in a busy kernel and the page showed the old option beside the new
+        # picture. Choices gain nothing from moves in flight (there is no drag to keep up with).
+        self._moves = {s._bp_trait: s for s in sliders if not isinstance(s, widgets.SelectionSlider)}
+        self.sliders = {t: [s.model_id, "value"] for t, s in self._moves.items()}
 
     def _answer(self, _widget, content, _buffers):
         if not isinstance(content, dict):
