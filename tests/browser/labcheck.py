@@ -334,11 +334,14 @@ class NotebookSession:
             if allow_todo and EXPLORER_TODO in facts["readout"]:
                 pass  # a learner notebook: this explorer waits for the learner's function, and says so
             elif facts["svg"] and not facts["svgOk"]:
-                try:  # the browser-drawn plot: its view may still be loading
+                try:  # the browser-drawn plot: its view (readout and drawing) may still be loading
                     self.page.wait_for_function(
-                        "(ex) => { const s = ex.querySelector('.bp-plot svg.bp-svg');"
-                        " return s && s.getBoundingClientRect().width > 0 && s.querySelectorAll('path, rect, text').length > 3; }",
-                        arg=ex.element_handle(), timeout=TIMEOUT_WIDGET_MS, polling=100)
+                        "([ex, todo]) => { const s = ex.querySelector('.bp-plot svg.bp-svg');"
+                        " const r = ((ex.querySelector('.bp-readout') || {}).innerText || '');"
+                        " return (todo && r.includes('%s'))"
+                        " || (s && s.getBoundingClientRect().width > 0 && s.querySelectorAll('path, rect, text').length > 3); }"
+                        % EXPLORER_TODO, arg=[ex.element_handle(), bool(allow_todo)], timeout=TIMEOUT_WIDGET_MS,
+                        polling=100)
                 except Exception:
                     problems.append(Problem(self.label, i, f"explorer {j}: its plot draws nothing"))
             elif facts["img"] and not facts["imgOk"]:
