@@ -106,6 +106,21 @@ def _fmt(x):
     return f"{x:.4g}"
 
 
+def input_edges(v):
+    """[(input node, vertical offset, used twice)] for the arrows into ``v``'s operation: a node used twice by
+    the same operation (x·x) gets two arrows, side by side. Both views of a graph draw these."""
+    counts = {}
+    for c in v._prev:
+        counts[id(c)] = counts.get(id(c), 0) + 1
+    drawn, out = {}, []
+    for c in v._prev:
+        k = drawn.get(id(c), 0)
+        drawn[id(c)] = k + 1
+        twice = counts[id(c)] > 1
+        out.append((c, 0.0 if not twice else (0.1 if k == 0 else -0.1), twice))
+    return out
+
+
 def draw_graph(root, ax=None, title=None, show_grad=True, highlight=()):
     """Draw the graph that produced ``root``; return the Figure.
 
@@ -143,17 +158,8 @@ def draw_graph(root, ax=None, title=None, show_grad=True, highlight=()):
             ax.add_patch(FancyArrowPatch((ox + OP_R, y), target, arrowstyle="-|>", mutation_scale=10,
                                          color=PALETTE["black"], lw=1.0, zorder=2))
             target = (ox - OP_R, y)
-        counts = {}
-        for c in v._prev:
-            counts[id(c)] = counts.get(id(c), 0) + 1
-        drawn = {}
-        for c in v._prev:
-            k = drawn.get(id(c), 0)
-            drawn[id(c)] = k + 1
+        for c, off, twice in input_edges(v):
             cx, cy = pos[id(c)]
-            # a node used twice by the same operation gets two arrows, side by side
-            off = 0.0 if counts[id(c)] == 1 else (0.1 if k == 0 else -0.1)
-            twice = counts[id(c)] > 1
             ax.add_patch(FancyArrowPatch((cx + BOX_W / 2, cy + off), (target[0], target[1] + off * 0.8),
                                          arrowstyle="-|>", mutation_scale=10,
                                          color=PALETTE["sky"] if twice else "0.35",

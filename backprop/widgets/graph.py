@@ -113,16 +113,8 @@ def graph_spec(root, highlight=(), title=None):
             labels.append(fg.text(ox, y, str(v._op), size=fs if len(str(v._op)) <= 2 else fs * 0.8, anchor="middle"))
             arrows.append(fg.arrow(ox + gp.OP_R, y, *target, color=PALETTE["black"], lw=1.0))
             target = (ox - gp.OP_R, y)
-        counts = {}
-        for c in v._prev:
-            counts[id(c)] = counts.get(id(c), 0) + 1
-        drawn = {}
-        for c in v._prev:
-            k = drawn.get(id(c), 0)
-            drawn[id(c)] = k + 1
+        for c, off, twice in gp.input_edges(v):
             cx, cy = pos[id(c)]
-            twice = counts[id(c)] > 1   # a node used twice by one operation: two arrows side by side
-            off = 0.0 if not twice else (0.1 if k == 0 else -0.1)
             arrows.append(fg.arrow(cx + gp.BOX_W / 2, cy + off, target[0], target[1] + off * 0.8,
                                    color=PALETTE["sky"] if twice else "#595959", lw=1.6 if twice else 1.2))
     for v in all_nodes:
