@@ -295,7 +295,11 @@ function render({ model, el }) {
   readout.className = "bp-readout";
   readout.setAttribute("aria-live", "polite");
   el.append(readout, svg, note);
-  const text = () => { readout.innerHTML = model.get("readout") || ""; };  // the explorer's own HTML
+  // The picture never goes back: an answer to an older move (it can arrive after the picture sent ahead for a
+  // newer one was drawn) is not shown; the answer to the newest move follows it.
+  let drawnSeq = 0;
+  const stale = () => (model.get("seq") || 0) < drawnSeq;
+  const text = () => { if (!stale()) readout.innerHTML = model.get("readout") || ""; };  // the explorer's HTML
   model.on("change:readout", text);
   text();
   let frames = 0;
@@ -304,7 +308,12 @@ function render({ model, el }) {
     draw(svg, spec || {}, uid);
     el.dataset.frames = String(++frames);
   };
-  const redraw = () => { show(model.get("spec")); note.textContent = ""; };
+  const redraw = () => {
+    if (stale()) return;
+    drawnSeq = model.get("seq") || 0;
+    show(model.get("spec"));
+    note.textContent = "";
+  };
   model.on("change:spec", redraw);
   redraw();
 
@@ -342,8 +351,8 @@ function render({ model, el }) {
   const moved = (trait, value) => {
     const rows = (model.get("ahead") || {})[trait] || [];
     const hit = rows.find((r) => close(r[0], value));
-    if (hit) { show(hit[1]); el.dataset.ahead = String(+(el.dataset.ahead || 0) + 1); }
     const msg = { kind: "move", trait, value, seq: ++seq, dragging };
+    if (hit) { show(hit[1]); drawnSeq = seq; el.dataset.ahead = String(+(el.dataset.ahead || 0) + 1); }
     if (inflight < MAX_INFLIGHT) { inflight++; send(msg); } else { queued = msg; }
   };
   const bound = [];
