@@ -28,7 +28,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import nbformat
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
@@ -54,14 +54,13 @@ class _Specs(KernelSpecManager):
 
 @dataclass
 class Kernel:
-    """One sandboxed kernel, started ahead of need, and the judge's channel to it."""
+    """One sandboxed kernel, booting while the notebook is checked, and the judge's channel to it."""
 
     km: AsyncKernelManager
     channel_dir: str
     judge: judge.Session
     slot: object
     submission: str
-    started: float = field(default_factory=time.monotonic)
 
 
 def start(submission, memory=DEFAULT.memory, notebook_timeout=DEFAULT.notebook_timeout):
@@ -124,7 +123,6 @@ class Sandbox(Execute):
         self.timed_out = False
         self.bytes_seen = 0
         self.flooded = False
-        self.sealed = False
 
     async def _async_handle_timeout(self, timeout, cell=None):
         self.timed_out = True
