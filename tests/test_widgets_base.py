@@ -213,9 +213,25 @@ def test_a_move_from_the_page_sets_the_slider_redraws_and_answers():
     assert sent == [] and ex.plot.seq == 7  # the redraw answers the move (one message: picture and readout)
     assert marks_of(ex.plot.spec, "dots")[0]["x"] == [1.5]
     ex.plot._answer(ex.plot, {"kind": "move", "trait": "w", "value": 1.5, "seq": 8}, [])
-    assert sent == [{"kind": "done", "seq": 8}]  # nothing to redraw: a plain answer
+    assert sent == [] and ex.plot.seq == 8  # nothing to redraw: the picture on show answers it
     ahead = ex.plot.ahead  # a drag skips the pictures ahead; letting go sends them
     ex.plot._answer(ex.plot, {"kind": "rest", "seq": 8}, [])
     assert [k for k, _ in ex.plot.ahead["w"]] == [1.45, 1.55] and ahead != ex.plot.ahead
     ex.plot._answer(ex.plot, {"kind": "ping", "seq": 9}, [])
     assert sent[-1] == {"kind": "done", "seq": 9}
+
+
+def test_a_button_press_then_its_echo_from_the_page_leaves_the_answer_on_the_newest_move():
+    """The + button sets the slider in the kernel; its redraw answers the last move the page sent (older
+    than the echo the page then sends). The echo changes nothing, yet it must be answered by the picture
+    and readout on show, or the page (which drew the picture sent ahead) holds the old readout forever."""
+    ex = EXPLORERS["01 neuron"]()
+    sent = []
+    ex.plot.send = lambda msg, buffers=None: sent.append(msg)
+    w = ex.sliders[0]
+    plus = next(b for b in ex.rows[0].children if "bp-step-plus" in b._dom_classes)
+    old_seq = ex.plot.seq
+    plus.click()
+    assert ex.plot.seq == old_seq and "z = w·x + b = +0.7750" in ex.plot.readout  # answers an older move
+    ex.plot._answer(ex.plot, {"kind": "move", "trait": "w", "value": w.value, "seq": old_seq + 1}, [])
+    assert ex.plot.seq == old_seq + 1 and "z = w·x + b = +0.7750" in ex.plot.readout and sent == []

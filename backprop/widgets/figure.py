@@ -81,8 +81,12 @@ class Plot(anywidget.AnyWidget):
                 pass  # a value the slider does not take (out of range): its own update follows
             finally:
                 self.dragging = False
-            if self.seq == self.pending_seq:
-                return  # the redraw carried the answer
+            if self.seq != self.pending_seq:
+                # Nothing changed: the kernel had set this value already (a + or − button, whose redraw
+                # answered an older move). The picture on show answers this move too: say so, or the page,
+                # which drew the picture sent ahead for it, would wait for a newer readout forever.
+                self.seq = self.pending_seq
+            return
         elif content.get("kind") == "rest" and self.on_rest is not None:
             self.on_rest()
         # a ping (is a kernel behind this view?), a move that changed nothing, a rest: say it was done

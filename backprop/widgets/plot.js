@@ -297,24 +297,25 @@ function render({ model, el }) {
   el.append(readout, svg, note);
   // The picture never goes back: an answer to an older move (it can arrive after the picture sent ahead for a
   // newer one was drawn) is not shown; the answer to the newest move follows it.
-  let drawnSeq = 0;
+  // A change of seq alone (the kernel saying the picture it has answers a move too) brings the kernel's
+  // picture and readout in, if they were held back as stale.
+  let drawnSeq = 0, drawn = null, frames = 0;
   const stale = () => (model.get("seq") || 0) < drawnSeq;
-  const text = () => { if (!stale()) readout.innerHTML = model.get("readout") || ""; };  // the explorer's HTML
-  model.on("change:readout", text);
-  text();
-  let frames = 0;
-
   const show = (spec) => {
+    drawn = spec;
     draw(svg, spec || {}, uid);
     el.dataset.frames = String(++frames);
   };
   const redraw = () => {
     if (stale()) return;
     drawnSeq = model.get("seq") || 0;
-    show(model.get("spec"));
+    const html = model.get("readout") || "";  // the explorer's HTML
+    if (html !== readout.innerHTML) readout.innerHTML = html;
+    const spec = model.get("spec");
+    if (spec !== drawn) show(spec);
     note.textContent = "";
   };
-  model.on("change:spec", redraw);
+  for (const ev of ["change:spec", "change:readout", "change:seq"]) model.on(ev, redraw);
   redraw();
 
   // Every reply of the kernel ("done") says it is alive, and frees a place for the next slider move.
@@ -380,10 +381,9 @@ function render({ model, el }) {
   for (const ev of ["pointerup", "mouseup"]) doc.addEventListener(ev, onUp, true);
   return () => {
     for (const [m, ev, cb] of bound) m.off(ev, cb);
-    model.off("change:spec", redraw);
+    for (const ev of ["change:spec", "change:readout", "change:seq"]) model.off(ev, redraw);
     model.off("msg:custom", onMsg);
     model.off("change:seq", done);
-    model.off("change:readout", text);
     doc.removeEventListener("keydown", onKey, true);
     for (const ev of ["pointerdown", "mousedown"]) doc.removeEventListener(ev, onPointer, true);
     for (const ev of ["pointerup", "mouseup"]) doc.removeEventListener(ev, onUp, true);
