@@ -67,19 +67,21 @@ def course_config(root=ROOT, *, releasing=True, release_dir=None, db_url=None, s
     # autograde copies the instructor's files over the learner's: never the learner's quiz answers
     cfg.Autograde.exclude_overwriting = {lesson: [QUIZ_ANSWERS] for lesson in source_lessons(root)}
     cfg.GenerateFeedback.preprocessors = feedback_preprocessors()
-    if not (QUIZ_SEALS if seals is None else seals):
-        cfg.GenerateAssignment.preprocessors = release_preprocessors_without_seals()
+    cfg.GenerateAssignment.preprocessors = release_preprocessors(QUIZ_SEALS if seals is None else seals)
     return cfg
 
 
-def release_preprocessors_without_seals():
-    """nbgrader's generate_assignment, with the quiz's seals dropped before checksums and gradebook see the cells."""
+def release_preprocessors(seals=True):
+    """nbgrader's generate_assignment, with exercise and test cells tagged to let Run All continue past them and (without
+    ``seals``) the quiz's seals dropped, both before checksums and gradebook see the cells."""
     from nbgrader.converters import GenerateAssignment
     from nbgrader.preprocessors import ComputeChecksums
 
-    from autograder.preprocessors import DropQuizSeals
+    from autograder.preprocessors import DropQuizSeals, TagRaisesException
     steps = list(GenerateAssignment.class_traits()["preprocessors"].default())
-    steps.insert(steps.index(ComputeChecksums), DropQuizSeals)
+    ours = [TagRaisesException] + ([] if seals else [DropQuizSeals])
+    at = steps.index(ComputeChecksums)
+    steps[at:at] = ours
     return steps
 
 

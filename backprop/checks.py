@@ -15,6 +15,7 @@ The numpy functions used here are bound when this module is imported, so
 rebinding ``np.allclose`` or friends afterwards does not change a verdict.
 """
 
+import sys as _sys
 from contextlib import contextmanager
 
 import numpy as _np
@@ -210,14 +211,59 @@ def check_true(condition, message):
 def demo(what):
     """Run a demonstration that uses the learner's functions, if they are written.
 
-    Inside ``with demo("the training loop"):`` a function that still raises
-    NotImplementedError stops the demo with one friendly line, not an error,
-    so a learner notebook fails only in its exercise and test cells.
+    Inside ``with demo("the training loop"):`` a function that still raises NotImplementedError stops
+    the demo with one friendly line, not an error, so a learner notebook fails only in its exercise and
+    test cells. A function that is written but crashes stops it with one line too, naming the function
+    (the one of the learner's own, defined in a notebook cell, where the error was raised) and what it
+    raised, instead of a traceback; if the error arose outside the learner's functions (say, in a plot
+    of what one of them returned), the line names the learner's functions the demo calls.
     """
     try:
         yield
     except NotImplementedError:
         _print(f"⏸ {what} will run once you have written the functions above (they still raise NotImplementedError).")
+    except Exception as exc:  # a learner's function is wrong: one line, no traceback
+        _print(f"⏸ {what} stopped: {_blame(exc)}", file=_sys.stderr)
+
+
+def _cell_files():
+    """The file names IPython gives the notebook's cells (empty outside IPython)."""
+    try:
+        from IPython import get_ipython
+        ip = get_ipython()
+        return set(getattr(getattr(ip, "compile", None), "_filename_map", {}) or {})
+    except Exception:
+        return set()
+
+
+def _blame(exc):
+    """One sentence saying which of the learner's functions raised ``exc`` (see :func:`demo`)."""
+    cells = _cell_files()
+    said = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    tb, demo_frame, mine = exc.__traceback__, None, []
+    while tb is not None:  # outermost first: the demo cell, then what it called
+        code = tb.tb_frame.f_code
+        if code.co_filename in cells:
+            if demo_frame is None:
+                demo_frame = tb.tb_frame
+            elif code.co_filename != demo_frame.f_code.co_filename:  # the demo cell's own helpers are ours
+                mine.append(code.co_name)
+        tb = tb.tb_next
+    if mine:
+        return (f"your function `{mine[-1]}` raised {said}. Fix `{mine[-1]}` (its test says more), "
+                "then run this cell again.")
+    used = []
+    if demo_frame is not None:  # the learner's functions this cell calls by name
+        for name in demo_frame.f_code.co_names:
+            fn = demo_frame.f_globals.get(name)
+            where = getattr(getattr(fn, "__code__", None), "co_filename", None)
+            if where in cells and where != demo_frame.f_code.co_filename and name not in used:
+                used.append(name)
+    if used:
+        names = ", ".join(f"`{n}`" for n in used)
+        return (f"{said}. It uses {names}, written by you: one of them returns something unexpected. "
+                "Run their tests, fix what they say, then run this cell again.")
+    return f"{said}. Run the tests of the functions you wrote above, fix what they say, then run this cell again."
 
 
 def _show_mistake(shell, etype, value, tb, tb_offset=None):

@@ -121,10 +121,48 @@ def test_checks_ignore_rebound_numpy(monkeypatch):
         check_array(W1 + 1, W1, "dW1")
 
 
-def test_demo_swallows_only_not_implemented(capsys):
+def test_demo_says_an_unwritten_function_will_run_later(capsys):
     with demo("the loop"):
         raise NotImplementedError()
     assert "the loop will run once" in capsys.readouterr().out
-    with pytest.raises(ZeroDivisionError):
-        with demo("the loop"):
-            1 / 0
+
+
+LEARNER_CELL = """
+def forward(x):
+    return helper(x) + 1
+
+def helper(x):
+    return x["oops"]
+
+def shape_of(x):
+    return [x, x]           # a list where the demo wants an array
+"""
+
+DEMO_CELL = """
+def course_helper(v):       # the demo's own code, defined in the demo cell: never blamed
+    return v.shape
+with demo("the loop"):
+    {body}
+"""
+
+
+def _run_cells(monkeypatch, body):
+    """Run a learner cell and a demo cell as IPython would: each compiled under its own cell file name."""
+    import backprop.checks as checks
+    monkeypatch.setattr(checks, "_cell_files", lambda: {"<cell-learner>", "<cell-demo>"})
+    ns = {"demo": demo}
+    exec(compile(LEARNER_CELL, "<cell-learner>", "exec"), ns)
+    exec(compile(DEMO_CELL.format(body=body), "<cell-demo>", "exec"), ns)
+
+
+@pytest.mark.parametrize("body, names, not_named", [
+    # raised inside the learner's code: the function where it was raised
+    ("forward(5)", "your function `helper` raised TypeError", "course_helper"),
+    # raised in the demo's own code from what a learner function returned: the learner functions it calls
+    ("course_helper(shape_of(3))", "It uses `shape_of`, written by you", "course_helper`,"),
+])
+def test_demo_names_the_learner_function_behind_a_crash_in_one_line(monkeypatch, capsys, body, names, not_named):
+    _run_cells(monkeypatch, body)
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("⏸ the loop stopped: ") and names in err, err
+    assert not_named not in err and "Traceback" not in err

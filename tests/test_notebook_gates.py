@@ -33,6 +33,10 @@ def test_solution_runs_clean_and_passes_every_test(lesson):
     nb, seconds = execute(load(folder / f"{lesson}.ipynb"), folder, timeout=BUDGET_SECONDS)
     failing = [f"cell {i} ({grade_id(c) or 'no id'}): {error_text(c)}" for i, c in enumerate(nb.cells) if errors(c)]
     assert not failing, f"{lesson}: cells failed:\n" + "\n".join(failing)
+    # a demo catches a crash of the learner's functions and says so in one line: in a solution, none may
+    paused = [f"cell {i}: {o.get('text', '').strip()}" for i, c in enumerate(nb.cells) for o in c.get("outputs", [])
+              if o.get("output_type") == "stream" and "⏸" in o.get("text", "")]
+    assert not paused, f"{lesson}: demos that did not run with the solution:\n" + "\n".join(paused)
     grades = grade_results(nb)
     assert grades, f"{lesson} has no autograded test cells"
     lost = {g: s for g, s in grades.items() if s[0] != s[1]}
@@ -98,3 +102,23 @@ def test_every_grade_cell_has_a_docstring_and_unique_id():
                 assert first.startswith('"""') and first.endswith('"""') and len(first) > 6, \
                     f"{lesson} {grade_id(c)}: a grade cell starts with a one-line docstring"
                 assert "### BEGIN HIDDEN TESTS" in c.source, f"{lesson} {grade_id(c)} has no hidden tests"
+
+
+def test_released_exercise_and_test_cells_let_run_all_continue_without_changing_checksums():
+    """Every exercise and test cell of a release carries ``raises-exception`` (JupyterLab's Run All goes on
+    past it, see autograder.preprocessors.TagRaisesException), and the tag is not part of nbgrader's checksum,
+    so a learner's notebook still validates and grades."""
+    from nbgrader.utils import compute_checksum
+
+    for lesson in LESSONS:
+        nb = load(ROOT / "course" / lesson / f"{lesson}.ipynb")
+        cells = [c for c in nb.cells if c.cell_type == "code" and (is_grade(c) or is_solution(c))]
+        assert cells, lesson
+        untagged = [grade_id(c) for c in cells if "raises-exception" not in c.metadata.get("tags", [])]
+        assert not untagged, f"{lesson}: cells without the raises-exception tag: {untagged}"
+        others = [i for i, c in enumerate(nb.cells) if "raises-exception" in c.metadata.get("tags", [])
+                  and not (is_grade(c) or is_solution(c))]
+        assert not others, f"{lesson}: cells that may fail silently in Run All: {others}"
+        for c in cells:
+            if "checksum" in c.metadata.nbgrader:
+                assert compute_checksum(c) == c.metadata.nbgrader["checksum"], (lesson, grade_id(c))

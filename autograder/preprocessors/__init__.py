@@ -2,5 +2,6 @@
 
 from autograder.preprocessors.clear_tracebacks import ClearTracebacks
 from autograder.preprocessors.drop_quiz_seals import DropQuizSeals
+from autograder.preprocessors.tag_raises_exception import TagRaisesException
 
-__all__ = ["ClearTracebacks", "DropQuizSeals"]
+__all__ = ["ClearTracebacks", "DropQuizSeals", "TagRaisesException"]

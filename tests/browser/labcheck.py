@@ -124,19 +124,16 @@ JS_IMAGE_BYTES_HASH = """async (el) => {
 }""".replace("JS_FNV_PLACEHOLDER", JS_FNV)
 
 
-def tag_expected_failures(path, cell_indices):
-    """Tag cells ``raises-exception`` in a notebook file (a temporary copy), so Run All goes on past them.
+def assert_run_all_continues(path, cell_indices):
+    """The release tags these cells ``raises-exception`` (autograder.preprocessors.TagRaisesException).
 
-    JupyterLab stops a run at the first failing cell unless the cell carries this
-    tag; an unanswered learner notebook fails in its exercise and test cells by
-    design, and every cell after them must still be run and checked.
+    JupyterLab stops a run at the first failing cell unless the cell carries this tag; an unanswered learner
+    notebook fails in its exercise and test cells by design, and every cell after them must still run: the
+    browser tests open the notebooks as released, so Run All reaching the last cell shows the tags work.
     """
     nb = json.loads(Path(path).read_text())
-    for i in cell_indices:
-        tags = nb["cells"][i].setdefault("metadata", {}).setdefault("tags", [])
-        if "raises-exception" not in tags:
-            tags.append("raises-exception")
-    Path(path).write_text(json.dumps(nb, indent=1))
+    untagged = [i for i in cell_indices if "raises-exception" not in nb["cells"][i].get("metadata", {}).get("tags", [])]
+    assert not untagged, f"{path.name}: exercise or test cells {untagged} lack the raises-exception tag"
 
 
 def nbgrader_cells(path):

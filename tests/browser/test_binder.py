@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 import pytest
 
 from lab import ROOT, LabServer
-from labcheck import NotebookSession, check_notebook, nbgrader_cells, report, tag_expected_failures
+from labcheck import NotebookSession, check_notebook, nbgrader_cells, report, assert_run_all_continues
 
 # What widgets need, on both sides; binder must pin each exactly as requirements.txt does.
 WIDGET_PINS = ["ipywidgets", "jupyterlab_widgets", "widgetsnbextension", "anywidget", "jupyterlab", "ipykernel"]
@@ -203,7 +203,7 @@ def test_binder_launch_link_opens_lesson_01_with_working_widgets(binder_env, bro
     learner = target.startswith("course/")
     allowed = nbgrader_cells(path) if learner else []
     if allowed:
-        tag_expected_failures(path, allowed)
+        assert_run_all_continues(path, allowed)
     session = NotebookSession(page, server, path, label=f"Binder: {target}")
     shot = None
     try:

@@ -13,7 +13,7 @@ import shutil
 import pytest
 
 from lab import ROOT, lesson_notebooks
-from labcheck import CELLS, INDICATOR, TIMEOUT_WIDGET_MS, NotebookSession, nbgrader_cells, tag_expected_failures
+from labcheck import CELLS, INDICATOR, TIMEOUT_WIDGET_MS, NotebookSession, nbgrader_cells, assert_run_all_continues
 
 COURSE = lesson_notebooks("course")
 EXPLORER_LESSONS = [rel for rel in lesson_notebooks("solutions") if "_explorer(" in (ROOT / rel).read_text()]
@@ -30,7 +30,7 @@ def _open_copy(lab, page, rel, sub):
                     ignore=shutil.ignore_patterns("quiz_answers*.json", ".ipynb_checkpoints"))
     path = folder / f"{lesson}.ipynb"
     if kind == "course":
-        tag_expected_failures(path, nbgrader_cells(path))
+        assert_run_all_continues(path, nbgrader_cells(path))
     session = NotebookSession(page, lab, path, label=rel)
     session.open()
     session.run_all()

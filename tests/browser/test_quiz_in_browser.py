@@ -25,7 +25,7 @@ import shutil
 import pytest
 
 from lab import ROOT, lesson_notebooks
-from labcheck import (NotebookSession, check_question, drag_into_order, nbgrader_cells, question_state, tag_expected_failures)
+from labcheck import (NotebookSession, check_question, drag_into_order, nbgrader_cells, question_state, assert_run_all_continues)
 
 QUIZ_LESSON = "07_try_it"
 ORDER = re.compile(r"""quiz\.order\(\s*["']([A-Za-z0-9_-]+)["']""")
@@ -61,7 +61,7 @@ def test_order_question_by_mouse_is_checked_saved_and_restored(kind, lesson, lab
     path = folder / f"{lesson}.ipynb"
     learner = kind == "course"
     if learner:
-        tag_expected_failures(path, nbgrader_cells(path))
+        assert_run_all_continues(path, nbgrader_cells(path))
     page = lab_page
     session = NotebookSession(page, lab, path, label=f"{kind}/{lesson}")
     shot = artifacts / f"quiz-{kind}-{lesson}.png"
