@@ -123,21 +123,57 @@ def test_ordering_right_wrong_partial_and_moves(tmp_path, key):
     q = key["backward_order"]
     m = _make(q, tmp_path)
     assert m.order == q["shown"] and m.marks == [] and m.answer is None
-    assert m.check() == "wrong" and m.marks == ["wrong"] * 5  # shown order has no item in place
-    partial = list(q["answer"][:3]) + list(q["answer"][3:])[::-1]
+    # shown: da1, dW1 and db1, dz1, dz2, dW2 and db2: da1 and dW1 stand above what they need
+    assert m.check() == "wrong" and m.marks == ["wrong", "wrong", "right", "right", "right"]
+    partial = ["dz2", "dW2 and db2", "dz1", "da1", "dW1 and db1"]  # dz1 above the da1 it needs
     m.order = partial
     assert m.marks == [] and m.result == ""  # moving clears the marks until the next Check
     assert m.check() == "wrong"
-    assert m.marks == ["right", "right", "right", "wrong", "wrong"]
-    assert m.result.startswith("✗ 3 of 5 steps are in the right place")
-    assert m.detail(m.marks) == "3 of 5 steps are in the right place"
-    for i in range(5):  # bring the right order about with moves, as the keyboard does
+    assert m.marks == ["right", "right", "wrong", "right", "right"]
+    assert m.result.startswith("✗ 4 of 5 steps come after the steps they need")
+    assert m.detail(m.marks) == "4 of 5 steps come after the steps they need"
+    for i in range(5):  # bring the key's order about with moves, as the keyboard does
         m.move(m.order.index(q["answer"][i]), i)
     assert m.order == q["answer"] and m.marks == []
-    assert m.check() == "right" and m.result == "✓ All 5 steps in the right order."
+    assert m.check() == "right" and m.result.startswith("✓ All 5 steps come after the steps they need")
     assert m.explanations == [q["explain"]]
     with pytest.raises(ValueError):
         m.give(q["answer"][:4])
+
+
+@pytest.mark.parametrize("lesson, qid", [(lesson, q["id"]) for lesson in KEYED_LESSONS
+                                         for q in aq.load_key(lesson) if q["kind"] == "order"])
+def test_an_ordering_is_right_exactly_when_every_step_follows_what_it_needs(tmp_path, lesson, qid):
+    """Every permutation of the items: the widget's marks (from the seal) are the grader's (from the key),
+    every order that respects the dependencies is right in both, and no other order is."""
+    from itertools import permutations
+    q = aq.question(lesson, qid)
+    m = _make(q, tmp_path, lesson)
+    wants = aq.needs(q)
+    n_right = 0
+    for order in permutations(q["answer"]):
+        order = list(order)
+        respects = all(wants[it] <= set(order[:p]) for p, it in enumerate(order))
+        m.order = order
+        assert (m.check() == "right") is respects, order
+        assert m.marks == ["right" if ok else "wrong" for ok in aq.order_marks(q, order)], order
+        assert aq.verdict(q, order)[0] is respects, order
+        n_right += respects
+    assert n_right >= 1
+
+
+def test_the_backward_pass_order_accepts_dW2_before_or_after_da1():
+    """Lesson 07's question: dW2 and db2 need only dz2, so they may come before or after da1 (the lesson's
+    own explanation); da1 before dz2, or dW1 before dz1, is wrong."""
+    q = aq.question("07_try_it", "backward_order")
+    for order in (["dz2", "dW2 and db2", "da1", "dz1", "dW1 and db1"],
+                  ["dz2", "da1", "dW2 and db2", "dz1", "dW1 and db1"],
+                  ["dz2", "da1", "dz1", "dW1 and db1", "dW2 and db2"]):
+        assert aq.verdict(q, order)[0], order
+    for order in (["da1", "dz2", "dW2 and db2", "dz1", "dW1 and db1"],
+                  ["dz2", "dW2 and db2", "da1", "dW1 and db1", "dz1"]):
+        assert not aq.verdict(q, order)[0], order
+    assert "More than one order works" in q["prompt"]
 
 
 def test_numeric_tolerance_and_typos(tmp_path, key):
@@ -198,7 +234,7 @@ def test_answers_survive_a_restart(tmp_path, key):
     first["dz2"].give(key["dz2"]["answer"])  # only the latest answer is kept
     first["grads_like_W1"].give(["dW1"])
     partial = list(key["backward_order"]["answer"])
-    partial[0], partial[1] = partial[1], partial[0]
+    partial[0], partial[1] = partial[1], partial[0]  # dW2 above the dz2 it needs
     first["backward_order"].order = partial
     first["backward_order"].check()
     first["backward_order"].move(0, 4)  # moved after checking: not saved
@@ -215,8 +251,8 @@ def test_answers_survive_a_restart(tmp_path, key):
     assert again["dz2"].answer == key["dz2"]["answer"] and again["dz2"].verdict == "right"
     assert again["grads_like_W1"].answer == ["dW1"] and again["grads_like_W1"].verdict == "wrong"
     o = again["backward_order"]
-    assert o.order == partial and o.marks == ["wrong", "wrong", "right", "right", "right"]
-    assert o.result.startswith("✗ 3 of 5")
+    assert o.order == partial and o.marks == ["wrong", "right", "right", "right", "right"]
+    assert o.result.startswith("✗ 4 of 5")
     assert again["dW2_entry"].text == "0.1735" and again["dW2_entry"].verdict == "right"
     assert again["shape_check"].answer is None
 
@@ -280,7 +316,7 @@ def test_views_follow_the_model_both_ways(tmp_path):
     board = order.children[1]
     board.items = list(key["backward_order"]["answer"])
     board.checks += 1
-    assert board.marks == ["right"] * 5 and board.result == "✓ All 5 steps in the right order."
+    assert board.marks == ["right"] * 5 and board.result.startswith("✓ All 5 steps come after")
     board.items = list(key["backward_order"]["shown"])
     assert board.marks == [] and board.result == ""
     # code → model → widget
@@ -334,7 +370,7 @@ def test_grade_outcomes(tmp_path, capsys, key):
     aq.write_answers(tmp_path, "07_try_it", {"dz2": "y − ŷ", "backward_order": list(key["backward_order"]["shown"])})
     with pytest.raises(Mistake, match=r"question 1 \(dL/dz2\) is not right\."):
         aq.grade("07_try_it", "dz2", folder=tmp_path)
-    with pytest.raises(Mistake, match="0 of 5 steps are in the right place"):
+    with pytest.raises(Mistake, match="3 of 5 steps come after the steps they need"):
         aq.grade("07_try_it", "backward_order", folder=tmp_path)
     with pytest.raises(Mistake, match=r"You have not answered question 3 \(checking gradient shapes\) yet"):
         aq.grade("07_try_it", "shape_check", folder=tmp_path)

@@ -20,7 +20,7 @@ import importlib.util
 from pathlib import Path
 
 from backprop.checks import Mistake, passed
-from backprop.quiz.core import (ANSWERS_FILE, FORMAT, KINDS, VERSION, AnswerStore, digest, make_seal,
+from backprop.quiz.core import (ANSWERS_FILE, FORMAT, KINDS, VERSION, AnswerStore, digest, make_seal, order_part,
                                 numeric_close, parse_number, scramble, bucket)
 
 #: The course's salt for answer hashes. Public (it is in every notebook); it only makes
@@ -76,12 +76,43 @@ def _validate(lesson, q):
     if kind == "order":
         if sorted(q["shown"]) != sorted(q["answer"]) or len(set(q["answer"])) != len(q["answer"]):
             raise ValueError(f"{where}: 'shown' must be the answer's items in another order, each once")
-        if list(q["shown"]) == list(q["answer"]):
-            raise ValueError(f"{where}: the items must not be shown in the right order")
+        if len(q["answer"]) > MAX_ORDER_ITEMS:
+            raise ValueError(f"{where}: at most {MAX_ORDER_ITEMS} items (the seal holds 2^(n-1) hashes per item)")
+        wants = needs(q)
+        odd = [it for it in q.get("needs", {}) if it not in q["answer"]] + \
+              [w for ws in wants.values() for w in ws if w not in q["answer"]]
+        if odd:
+            raise ValueError(f"{where}: 'needs' names items the question does not have: {odd}")
+        if not all(order_marks(q, q["answer"])):
+            raise ValueError(f"{where}: the answer does not respect 'needs' (or 'needs' has a cycle)")
+        if all(order_marks(q, q["shown"])):
+            raise ValueError(f"{where}: the items must not be shown in an order that is already right")
     if kind == "numeric":
         if not float(q["tol"]) > 0:
             raise ValueError(f"{where}: tol must be > 0")
         float(q["answer"])
+
+
+#: An ordering question's seal holds 2^(n-1) hashes per item (one per set of items that may be above it).
+MAX_ORDER_ITEMS = 8
+
+
+def needs(q):
+    """{item: set of the items it needs above it} for an ordering question.
+
+    From the key's ``needs`` ({item: [items it needs]}) when it has one: then every order that respects
+    them is right. Without it, the order is a chain: each item needs the one before it in ``answer``.
+    """
+    items = list(q["answer"])
+    if "needs" in q:
+        return {it: set(q["needs"].get(it, ())) for it in items}
+    return {it: set(items[i - 1:i]) for i, it in enumerate(items)}
+
+
+def order_marks(q, order):
+    """For each position of ``order``: does every item that item needs stand above it?"""
+    wants = needs(q)
+    return [wants.get(it, set()) <= set(order[:p]) for p, it in enumerate(order)]
 
 
 def question(lesson, qid):
@@ -156,7 +187,17 @@ def seal(q, salt=SALT):
     elif kind == "multiple":  # one hash per option, in the order shown
         data["h"] = [digest(salt, qid, kind, o, "1" if o in q["answer"] else "0") for o in shown(q, salt)]
     elif kind == "order":
-        data["h"] = [digest(salt, qid, kind, p, it) for p, it in enumerate(q["answer"])]
+        # per item, the hash of every set of other items that may stand above it (it holds all it needs),
+        # padded to 2^(n-1) so the count does not tell how many items it needs
+        from itertools import combinations
+        items, wants = list(q["answer"]), needs(q)
+        data["h"] = {}
+        for it in items:
+            others = [o for o in items if o != it]
+            ok = [digest(salt, qid, kind, *order_part(it, c)) for r in range(len(others) + 1)
+                  for c in combinations(others, r) if wants[it] <= set(c)]
+            pad = [digest(salt, qid, kind, "pad", it, i) for i in range(2 ** len(others) - len(ok))]
+            data["h"][it] = sorted(ok + pad)
     else:
         step = float(q["tol"])
         b = bucket(float(q["answer"]), step)
@@ -191,9 +232,9 @@ def verdict(q, saved):
     if kind == "order":
         if not isinstance(saved, (list, tuple)) or sorted(map(str, saved)) != sorted(q["answer"]):
             return False, "the saved answer does not hold each step exactly once"
-        ok = sum(a == b for a, b in zip(saved, q["answer"]))
-        n = len(q["answer"])
-        return ok == n, f"{ok} of {n} steps are in the right place"
+        marks = order_marks(q, list(map(str, saved)))
+        ok, n = sum(marks), len(marks)
+        return ok == n, f"{ok} of {n} steps come after the steps they need"
     try:
         value = parse_number(saved)
     except (ValueError, TypeError):
@@ -245,5 +286,5 @@ def write_answers(folder, lesson, answers):
     return store.path
 
 
-__all__ = ["SALT", "load_key", "question", "right_answers", "giveaways", "shown", "seal", "verdict", "grade", "write_answers",
+__all__ = ["SALT", "load_key", "needs", "order_marks", "question", "right_answers", "giveaways", "shown", "seal", "verdict", "grade", "write_answers",
            "FORMAT", "VERSION"]

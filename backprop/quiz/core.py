@@ -23,7 +23,8 @@ Canonical answers, as saved in the answers file:
 
 - single choice: the chosen option's text;
 - multiple choice: the ticked options' texts, in the order they are shown;
-- ordering: the item texts, top to bottom;
+- ordering: the item texts, top to bottom (each item is judged by the set of items above it:
+  :func:`order_part`);
 - numeric: a float. A number is accepted when it lies on the same or a
   neighbouring step of a grid of step ``tol`` as the right value
   (:func:`bucket`): everything within ``tol`` of the right value is accepted,
@@ -55,6 +56,16 @@ def digest(salt, qid, kind, *parts):
     """Salted hash of one canonical answer part: 24 hex digits of sha256."""
     text = "\x1f".join([str(salt), str(qid), str(kind)] + [str(p) for p in parts])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+def order_part(item, before):
+    """What is hashed for one item of an ordering: the item and the set of items placed before it.
+
+    An ordering question accepts every order in which each step comes after the steps it needs (the
+    backward pass has more than one right order); an item is marked right when the items before it
+    include everything it needs, so its mark depends on that set, not on its position.
+    """
+    return item, "\x1e".join(sorted(before))
 
 
 def bucket(value, step):
@@ -433,15 +444,17 @@ class Ordering(Question):
         return value
 
     def judge(self, answer):
-        marks = ["right" if digest(self.salt, self.qid, self.kind, p, it) == self.seal["h"][p] else "wrong"
-                 for p, it in enumerate(answer)]
+        # an item is right when everything it needs is above it (any such order is right)
+        marks = ["right" if digest(self.salt, self.qid, self.kind, *order_part(it, answer[:p]))
+                 in self.seal["h"].get(it, ()) else "wrong" for p, it in enumerate(answer)]
         n, ok = len(marks), marks.count("right")
         if ok == n:
-            return marks, "right", f"✓ All {n} steps in the right order."
-        return marks, "wrong", f"✗ {ok} of {n} steps are in the right place: move the ones marked ✗ and check again."
+            return marks, "right", f"✓ All {n} steps come after the steps they need: this order works."
+        return marks, "wrong", (f"✗ {ok} of {n} steps come after the steps they need. A step marked ✗ needs "
+                                "a step that is still below it: move it down, or what it needs up, and check again.")
 
     def detail(self, marks):
-        return f"{marks.count('right')} of {len(marks)} steps are in the right place"
+        return f"{marks.count('right')} of {len(marks)} steps come after the steps they need"
 
     def _show(self, answer):
         super()._show(answer)

@@ -77,7 +77,7 @@ function render({ model, el: root }) {
       li.setAttribute("draggable", "true");
       li.dataset.item = text;
       li.tabIndex = 0;
-      const mark = marks[i] === "right" ? " (right place)" : marks[i] === "wrong" ? " (wrong place)" : "";
+      const mark = marks[i] === "right" ? " (after every step it needs)" : marks[i] === "wrong" ? " (a step it needs is below it)" : "";
       li.setAttribute("aria-label", `Step at position ${i + 1} of ${list_.length}: ${text}${mark}`);
       li.append(el("span", "bp-order-grip", "⠿"), el("span", "bp-order-pos", `${i + 1}.`),
                 el("span", "bp-order-text", text),

@@ -18,7 +18,8 @@ CSS classes (the contract the browser tests rely on):
 - the number box: ``bp-quiz-input`` (an ipywidgets Text; type into the ``<input>`` inside it);
 - ordering: each item ``bp-order-item`` (draggable="true", data-item="<item text>",
   tabindex=0), marked ``bp-right`` / ``bp-wrong`` after a Check; the result line
-  reads "✓ All n steps in the right order." or "✗ k of n steps are in the right place: …".
+  reads "✓ All n steps come after the steps they need: …" or "✗ k of n steps come after the steps
+  they need. …" (an item is right when everything it needs stands above it).
 
 Keyboard, ordering: Tab to a step; Alt+ArrowUp / Alt+ArrowDown moves it one place
 (the focus stays on it). Or Space picks it up, ArrowUp / ArrowDown move it, Space

@@ -46,14 +46,18 @@ QUESTIONS = [
                          r"logarithm, not a square, so there is no 2.",
          }),
     dict(id="backward_order", kind="order", title="order of the backward pass",
-         prompt=r"Put the steps of the backward pass in the order you compute them, then press <b>Check</b>.",
+         prompt=r"Put the steps of the backward pass in an order you could compute them in, then press "
+                r"<b>Check</b>. More than one order works: each step must come after the steps it needs.",
          answer=["dz2", "dW2 and db2", "da1", "dz1", "dW1 and db1"],
+         # what each step reads (besides the forward pass's cache): any order that respects these is right
+         needs={"dz2": [], "dW2 and db2": ["dz2"], "da1": ["dz2"], "dz1": ["da1"], "dW1 and db1": ["dz1"]},
          shown=["da1", "dW1 and db1", "dz1", "dz2", "dW2 and db2"],
          explain=r"Start at the loss: $dz_2 = \hat y - y$. The output layer's parameters need only $dz_2$ "
-                 r"and the cached $a_1$: $dW_2 = dz_2\,a_1^T$, $db_2 = dz_2$. Then send the gradient back "
-                 r"through $W_2$: $da_1 = W_2^T dz_2$; through the activation: $dz_1 = da_1 \odot "
-                 r"\sigma'(z_1)$; and finally $dW_1 = dz_1\,x^T$, $db_1 = dz_1$. Each step needs the one "
-                 r"before it. ($dW_2$ could also come after $da_1$: both need only $dz_2$.)"),
+                 r"and the cached $a_1$: $dW_2 = dz_2\,a_1^T$, $db_2 = dz_2$. Sending the gradient back "
+                 r"through $W_2$ needs only $dz_2$ too: $da_1 = W_2^T dz_2$; then through the activation, "
+                 r"$dz_1 = da_1 \odot \sigma'(z_1)$, and finally $dW_1 = dz_1\,x^T$, $db_1 = dz_1$. So "
+                 r"$dW_2$ and $db_2$ may come anywhere after $dz_2$ (before $da_1$, or after $dW_1$); the "
+                 r"chain $dz_2 \to da_1 \to dz_1 \to dW_1$ is fixed."),
     dict(id="shape_check", kind="single", title="checking gradient shapes",
          prompt=r"Which is the most reliable quick check for the shapes of your gradients?",
          options=["Each gradient has the same shape as its parameter",
