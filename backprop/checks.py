@@ -8,8 +8,9 @@ print one line starting with ✓.
 The diagnoses, in the order they are tried:
 type (None, list, scalar, not a number), shape (transposed, a dropped or an
 unsummed batch dimension), NaN or inf, then values: sign flipped, off by a
-factor of m (or any constant), matches a named known mistake (``hints``), or
-simply wrong with the largest difference.
+factor of m, matches a named known mistake (``hints``), off by a factor a
+learner could have made (2, ½, or one the test names: ``factors``), or simply
+wrong with the largest difference.
 
 The numpy functions used here are bound when this module is imported, so
 rebinding ``np.allclose`` or friends afterwards does not change a verdict.
@@ -35,6 +36,9 @@ _issubdtype = _np.issubdtype
 _sum = _np.sum
 _maximum = _np.maximum
 _isinstance = isinstance
+_issubclass = issubclass
+_type = type
+_array = _np.array
 _print = print
 
 RTOL = 1e-7   # float64 maths done two ways agrees to ~1e-12; 1e-7 leaves room for summation order
@@ -79,27 +83,47 @@ def call(fn, *args, name=None, **kwargs):
         ) from None
 
 
+def _is(got, kinds):
+    """isinstance by the object's real type: an object can claim any ``__class__``, not another type()."""
+    return _issubclass(_type(got), kinds)
+
+
+def plain(got):
+    """``got`` as a plain float64 ndarray made by numpy itself, or None if its type is not a number or an array.
+
+    A subclass of ndarray is copied by numpy from its memory (``subok=False``): its own ``__array__``,
+    ``__array_ufunc__`` or ``astype`` never run, so it cannot decide a verdict. Python and numpy numbers
+    become 0-d arrays; anything else (an object with a custom array protocol included) is refused.
+    """
+    if _is(got, _ndarray):
+        if not (_issubdtype(got.dtype, _number) or got.dtype == bool):
+            return None
+        return _array(got, dtype=_float64, subok=False)
+    if _is(got, (int, float, _number)) and not _is(got, bool):
+        return _array(float(got), dtype=_float64)
+    return None
+
+
 def _as_array(got, name, expected_shape):
-    """Type diagnoses: return got as a float64 array or raise a Mistake."""
+    """Type diagnoses: return got as a plain float64 array (see :func:`plain`) or raise a Mistake."""
     want = f"a NumPy array of shape {_fmt(expected_shape)}"
     if got is None:
         raise Mistake(f"`{name}` is None: did you forget to `return` it (or to assign it)?")
-    if _isinstance(got, (list, tuple)):
-        raise Mistake(f"`{name}` is a Python {type(got).__name__}; it should be {want}. "
+    if _is(got, (list, tuple)):
+        raise Mistake(f"`{name}` is a Python {_type(got).__name__}; it should be {want}. "
                       "Build it with NumPy operations (or wrap it in np.array).")
-    if _isinstance(got, (bool, str, dict, set)):
-        raise Mistake(f"`{name}` is a {type(got).__name__}; it should be {want}.")
-    if not _isinstance(got, _ndarray):
-        if _isinstance(got, (int, float, _number)) and expected_shape not in ((), (1,), (1, 1)):
-            raise Mistake(f"`{name}` is a single number ({got!r}); it should be {want}. "
-                          "Did you sum, or use a scalar where a vector belongs?")
-        try:
-            got = _asarray(got, dtype=_float64)
-        except Exception:
-            raise Mistake(f"`{name}` is a {type(got).__name__}; it should be {want}.") from None
-    if not (_issubdtype(got.dtype, _number) or got.dtype == bool):
+    if _is(got, (bool, str, dict, set)):
+        raise Mistake(f"`{name}` is a {_type(got).__name__}; it should be {want}.")
+    if _is(got, (int, float, _number)) and expected_shape not in ((), (1,), (1, 1)):
+        raise Mistake(f"`{name}` is a single number ({float(got)!r}); it should be {want}. "
+                      "Did you sum, or use a scalar where a vector belongs?")
+    if _is(got, _ndarray) and not (_issubdtype(got.dtype, _number) or got.dtype == bool):
         raise Mistake(f"`{name}` has entries of type {got.dtype}; it should hold numbers.")
-    return got.astype(_float64)
+    out = plain(got)
+    if out is None:
+        raise Mistake(f"`{name}` is a {_type(got).__name__}; it should be {want} (a NumPy array, "
+                      "not an object that behaves like one).")
+    return out
 
 
 def check_shape(got, expected_shape, name, param=None, m=None):
@@ -130,12 +154,15 @@ def check_shape(got, expected_shape, name, param=None, m=None):
     raise Mistake(msg)
 
 
-def check_array(got, expected, name, param=None, m=None, hints=None, rtol=RTOL, atol=ATOL):
+def check_array(got, expected, name, param=None, m=None, hints=None, rtol=RTOL, atol=ATOL, factors=None):
     """Check a learner's array against the expected array; explain what is wrong.
 
     ``param``: the parameter this is the gradient of (for shape messages).
     ``m``: batch size, to spot a missing or doubled 1/m.
     ``hints``: {"what the mistake is": value that mistake would produce}.
+    ``factors``: {"what the factor is", e.g. "the learning rate η": its value}: factors a learner could have
+    put in or left out here, besides 2 and m (see :func:`_factor`). Any other constant multiple is not
+    called a factor (every wrong number is a multiple of the right one; saying so would mislead).
 
     Shapes: got and expected any shape (they must match).
     """
@@ -164,12 +191,9 @@ def check_array(got, expected, name, param=None, m=None, hints=None, rtol=RTOL, 
             continue
         if value.shape == got.shape and _close(got, value, rtol, atol):
             raise Mistake(f"`{name}` is not right: {what}")
-    denom = float(_sum(expected * expected))
-    if denom > 0:
-        c = float(_sum(got * expected)) / denom
-        if abs(c) > 1e-12 and abs(c - 1) > 1e-6 and _close(got, c * expected, 1e-6, atol):
-            raise Mistake(f"`{name}` is off by a constant factor: it is {c:.6g} times what it should be. "
-                          "Look for a missing or extra factor (a 2, a 1/2, a 1/m).")
+    said = _factor(got, expected, name, factors, atol)
+    if said:
+        raise Mistake(said)
     diff = _abs(got - expected)
     i = tuple(int(j) for j in _unravel(int(_argmax(diff)), diff.shape)) if diff.ndim else ()
     where = f" at {list(i)}" if i else ""
@@ -177,17 +201,45 @@ def check_array(got, expected, name, param=None, m=None, hints=None, rtol=RTOL, 
                   f"{float(diff[i]):.3g}{where} (you have {float(got[i]):.6g}, expected {float(expected[i]):.6g}).")
 
 
-def check_scalar(got, expected, name, hints=None, rtol=RTOL, atol=ATOL):
-    """Check a single number; explain what is wrong (type, NaN, sign, value)."""
+def _factor(got, expected, name, factors, atol):
+    """The sentence for ``got`` = c · ``expected`` when c is a factor a learner could have made, else None.
+
+    Candidates: 2 and ½ (the 2 a square's derivative brings), and each of ``factors`` (a learning rate, an ε,
+    a batch size...), each also with its sign flipped. Checked to 1e-6 relative: the two sides are the same
+    float64 computation up to one multiplication, so they agree to ~1e-15, and 1e-6 keeps a near miss out.
+    """
+    denom = float(_sum(expected * expected))
+    if not denom > 0:
+        return None
+    c = float(_sum(got * expected)) / denom
+    if not _close(got, c * expected, 1e-6, atol):
+        return None  # not a constant multiple at all
+    known = [("twice what it should be: a factor 2 too many", 2.0),
+             ("half what it should be: a factor 2 is missing (or there is an extra ½)", 0.5)]
+    for what, f in (factors or {}).items():
+        f = float(f)
+        if f not in (0.0, 1.0, -1.0):
+            known += [(f"{f:.6g} times what it should be: {what} is there once too often", f),
+                      (f"1/{f:.6g} of what it should be: {what} is missing", 1 / f)]
+    for what, f in known:
+        for sign, lead in ((1, ""), (-1, "of the wrong sign, and ")):
+            if abs(c - sign * f) <= 1e-6 * abs(f):
+                return f"`{name}` is {lead}{what}."
+    return None
+
+
+def check_scalar(got, expected, name, hints=None, rtol=RTOL, atol=ATOL, factors=None):
+    """Check a single number; explain what is wrong (type, NaN, sign, factor, value)."""
     if got is None:
         raise Mistake(f"`{name}` is None: did you forget to `return` it?")
-    if _isinstance(got, _ndarray) and got.size == 1:
-        got = got.reshape(())
-    if _isinstance(got, (list, tuple, dict, str)) or (_isinstance(got, _ndarray) and got.size != 1):
-        raise Mistake(f"`{name}` should be a single number, but it is a {type(got).__name__}"
-                      + (f" of shape {got.shape}" if _isinstance(got, _ndarray) else "") + ".")
-    return check_array(_asarray(got, dtype=_float64), _asarray(expected, dtype=_float64), name,
-                       hints=hints, rtol=rtol, atol=atol)
+    if _is(got, (list, tuple, dict, str)) or (_is(got, _ndarray) and got.size != 1):
+        raise Mistake(f"`{name}` should be a single number, but it is a {_type(got).__name__}"
+                      + (f" of shape {got.shape}" if _is(got, _ndarray) else "") + ".")
+    value = plain(got)  # a 0-d or one-entry array, a numpy scalar or a Python number: all the same number
+    if value is None:
+        raise Mistake(f"`{name}` should be a single number, but it is a {_type(got).__name__}.")
+    return check_array(value.reshape(()), _asarray(expected, dtype=_float64), name,
+                       hints=hints, rtol=rtol, atol=atol, factors=factors)
 
 
 def check_tuple(got, n, name, names=None):
@@ -195,8 +247,8 @@ def check_tuple(got, n, name, names=None):
     what = f" ({', '.join(names)})" if names else ""
     if got is None:
         raise Mistake(f"`{name}` returned None: it should return {n} values{what}. Did you forget `return`?")
-    if not _isinstance(got, (tuple, list)) or len(got) != n:
-        count = f"{len(got)} values" if _isinstance(got, (tuple, list)) else f"a {type(got).__name__}"
+    if not _is(got, (tuple, list)) or len(got) != n:
+        count = f"{len(got)} values" if _is(got, (tuple, list)) else f"a {_type(got).__name__}"
         raise Mistake(f"`{name}` should return {n} values{what}, but it returned {count}.")
     return tuple(got)
 

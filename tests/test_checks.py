@@ -66,8 +66,26 @@ def test_missing_and_doubled_one_over_m():
     assert "divide by m twice" in message(check_array, W1 / 8, W1, "dW1", m=8)
 
 
-def test_constant_factor():
-    assert "2 times what it should be" in message(check_array, W1 * 2, W1, "dW1")
+@pytest.mark.parametrize("c, says", [(2, "twice what it should be"), (0.5, "a factor 2 is missing"),
+                                     (-2, "of the wrong sign, and twice"), (-0.5, "of the wrong sign, and half")])
+def test_a_factor_of_two_is_named(c, says):
+    assert says in message(check_array, W1 * c, W1, "dW1")
+
+
+def test_a_factor_the_test_names_is_named_both_ways():
+    lr = 0.3
+    assert "the learning rate η is there once too often" in message(
+        check_array, W1 * lr, W1, "step", factors={"the learning rate η": lr})
+    assert "the learning rate η is missing" in message(check_array, W1 / lr, W1, "step", factors={"the learning rate η": lr})
+
+
+@pytest.mark.parametrize("c", [0.904, 1.37, -0.61, 3.0, 1e-3])
+def test_any_other_multiple_is_not_called_a_factor(c):
+    """Every wrong single number is a multiple of the right one: a 'missing factor' sentence for an arbitrary
+    ratio (tanh for sigmoid, a sign error inside a step) points the learner the wrong way."""
+    msg = message(check_array, W1 * c, W1, "dW1", factors={"the learning rate η": 0.5})
+    assert "factor" not in msg and "times what it should be" not in msg and "wrong values" in msg
+    assert "factor" not in message(check_scalar, 0.8 * c, 0.8, "the new w")
 
 
 def test_named_hint_wins_over_generic_message():
@@ -166,3 +184,49 @@ def test_demo_names_the_learner_function_behind_a_crash_in_one_line(monkeypatch,
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("⏸ the loop stopped: ") and names in err, err
     assert not_named not in err and "Traceback" not in err
+
+
+class _Liar(np.ndarray):
+    """An array that says every comparison holds and every conversion gives the right answer."""
+
+    def __array_ufunc__(self, *args, **kwargs):
+        return np.zeros(1)
+
+    def __array__(self, *args, **kwargs):
+        return np.ones(self.shape)
+
+    def astype(self, *args, **kwargs):
+        return np.ones(self.shape)
+
+
+class _Impostor:
+    """Claims to be an ndarray (isinstance believes it) and converts to the right answer."""
+
+    __class__ = property(lambda self: np.ndarray)
+    shape, dtype, size = (2, 2), np.dtype(float), 4
+
+    def __array__(self, *args, **kwargs):
+        return np.ones((2, 2))
+
+
+def test_an_array_subclass_is_judged_by_its_numbers_not_by_its_own_methods():
+    wrong = np.zeros((2, 2)).view(_Liar)
+    with pytest.raises(Mistake, match="wrong values"):
+        check_array(wrong, np.ones((2, 2)), "dW1")
+    right = np.ones((2, 2)).view(_Liar)
+    out = check_array(right, np.ones((2, 2)), "dW1")
+    assert type(out) is np.ndarray and out.dtype == np.float64
+
+
+def test_an_object_that_only_claims_to_be_an_array_is_refused_by_type():
+    with pytest.raises(Mistake, match="is a _Impostor; it should be a NumPy array"):
+        check_array(_Impostor(), np.ones((2, 2)), "dW1")
+    with pytest.raises(Mistake, match="should be a single number, but it is a _Impostor"):
+        check_scalar(_Impostor(), 1.0, "loss")
+
+
+@pytest.mark.parametrize("form", [lambda v: v, np.float64, np.float32, lambda v: np.array(v),
+                                  lambda v: np.array([v]), lambda v: np.array([[v]])],
+                         ids=["float", "np.float64", "np.float32", "0-d array", "(1,) array", "(1, 1) array"])
+def test_a_single_number_passes_in_every_form_numpy_makes_it(form):
+    assert float(check_scalar(form(0.25), 0.25, "loss")) == 0.25

@@ -33,7 +33,7 @@ CASES = [
          says="left out f'(z)",
          source=("def neuron_backward(x, w, b, y):\n    dL_da, da_dz, dz_dw = local_derivatives(x, w, b, y)\n"
                  "    return dL_da * dz_dw, dL_da\n")),
-    dict(exercise="neuron_backward", bug="factor 2 dropped", fails=["test_neuron_backward"], says="0.5 times",
+    dict(exercise="neuron_backward", bug="factor 2 dropped", fails=["test_neuron_backward"], says="a factor 2 is missing",
          source=("def neuron_backward(x, w, b, y):\n    dL_da, da_dz, dz_dw = local_derivatives(x, w, b, y)\n"
                  "    return dL_da * da_dz * dz_dw / 2, dL_da * da_dz / 2\n")),
     dict(exercise="neuron_backward", bug="x in the bias gradient", fails=["test_neuron_backward"],

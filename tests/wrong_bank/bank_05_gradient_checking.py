@@ -28,7 +28,7 @@ CASES = [
          says="not the forward difference",
          source="def centred_difference(f, x, eps=1e-6):\n    return (f(x + eps) - f(x)) / eps\n"),
     dict(exercise="centred_difference", bug="divides by eps instead of 2 eps", fails=["test_centred_difference"],
-         says="constant factor",
+         says="twice what it should be",
          source="def centred_difference(f, x, eps=1e-6):\n    return (f(x + eps) - f(x - eps)) / eps\n"),
     dict(exercise="numerical_gradient", bug="forward differences", fails=["test_numerical_gradient"],
          says="not forward differences",
