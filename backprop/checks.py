@@ -184,13 +184,17 @@ def check_array(got, expected, name, param=None, m=None, hints=None, rtol=RTOL, 
                           "(average over the batch)?")
         if _close(got, expected / m, rtol, atol):
             raise Mistake(f"`{name}` is m = {m} times too small: did you divide by m twice?")
+    matches = []  # at one point, two mistakes can give the same value: name them all
     for what, value in (hints or {}).items():
         try:
             value = _asarray(value, dtype=_float64)
         except Exception:
             continue
         if value.shape == got.shape and _close(got, value, rtol, atol):
-            raise Mistake(f"`{name}` is not right: {what}")
+            matches.append(what)
+    if matches:
+        raise Mistake(f"`{name}` is not right: {matches[0]}"
+                      + "".join(f" (or, as this gives the same value here: {w})" for w in matches[1:]))
     said = _factor(got, expected, name, factors, atol)
     if said:
         raise Mistake(said)
@@ -242,15 +246,41 @@ def check_scalar(got, expected, name, hints=None, rtol=RTOL, atol=ATOL, factors=
                        hints=hints, rtol=rtol, atol=atol, factors=factors)
 
 
-def check_tuple(got, n, name, names=None):
-    """Check that a function returned a tuple of ``n`` values; return it."""
+def check_tuple(got, n, name, names=None, expected=None):
+    """Check that a function returned a tuple of ``n`` values; return it.
+
+    ``expected``: the right values, in order. When given, values that are all right but in another order
+    are named as such (the outputs swapped), before any one of them is checked.
+    """
     what = f" ({', '.join(names)})" if names else ""
     if got is None:
         raise Mistake(f"`{name}` returned None: it should return {n} values{what}. Did you forget `return`?")
     if not _is(got, (tuple, list)) or len(got) != n:
         count = f"{len(got)} values" if _is(got, (tuple, list)) else f"a {_type(got).__name__}"
         raise Mistake(f"`{name}` should return {n} values{what}, but it returned {count}.")
-    return tuple(got)
+    got = tuple(got)
+    if expected is not None and names:
+        order = _order_of(got, expected)
+        if order is not None and order != list(range(n)):
+            mine = ", ".join(names[i] for i in order)
+            raise Mistake(f"`{name}` returns the right values in the wrong order: ({mine}) where the order is "
+                          f"({', '.join(names)}). Swap them in your `return`.")
+    return got
+
+
+def _order_of(got, expected):
+    """Which expected value each returned value is (a list of indices), if every one is some right value."""
+    want = [_asarray(e, dtype=_float64) for e in expected]
+    order = []
+    for g in got:
+        g = plain(g)
+        # 1e-6: the expected values may be centred differences (exact to ~1e-9); swapped values differ by far more
+        hits = [j for j, e in enumerate(want) if g is not None and g.shape == e.shape and _close(g, e, 1e-6)
+                and j not in order]
+        if not hits:
+            return None
+        order.append(hits[0])
+    return order
 
 
 def check_true(condition, message):

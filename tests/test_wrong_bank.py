@@ -1,20 +1,26 @@
-"""Every known-wrong implementation in the bank fails the hidden tests, with a message that names it.
+"""Every known-wrong implementation in the bank fails, with a message that names it; every right answer in
+another form (tests/right_bank/) gets full marks.
 
-Each case replaces one answer cell of the solution notebook and runs the notebook
-up to the last test cell it names. Each named test cell is run twice: as the
-instructor wrote it (visible + hidden tests), and as its hidden part alone, so
-the case proves the *hidden* tests catch the bug too.
+Each case replaces one answer cell of the solution notebook and runs the notebook up to the last test cell it
+names. Each named test cell is run three times: as the instructor wrote it (visible + hidden tests), as its
+visible part alone (what a learner runs while working) and as its hidden part alone, so the case proves each
+half catches the bug on its own. A case's ``says`` must appear in the hidden half's message, and in the visible
+half's too for a lesson whose visible tests carry the diagnoses (``VISIBLE_DIAGNOSES`` in its bank module).
+
+The figures (caught, named, right in another form) are printed at the end of the run (tests/conftest.py).
 """
 
 
 import nbformat
 import pytest
 
-from nbrun import HIDDEN, ROOT, error_text, execute, grade_id, load
+from nbrun import HIDDEN, ROOT, error_text, execute, grade_id, grade_results, load
 from nbgrader.utils import is_grade, is_solution
-from wrong_bank import all_cases
+from right_bank import all_cases as all_right_cases
+from wrong_bank import all_cases, visible_diagnoses
 
 CASES = all_cases()
+RIGHT = all_right_cases()
 
 
 def _ids(lesson_case):
@@ -22,45 +28,77 @@ def _ids(lesson_case):
     return f"{lesson}:{case['exercise']}:{case['bug']}"
 
 
-def _with_hidden_only_copies(nb, test_ids):
-    """Insert after each named test cell a copy holding only its hidden tests."""
+def _with_half_copies(nb, test_ids):
+    """Insert after each named test cell a copy holding only its visible part and one holding only its hidden tests."""
     cells = []
     for cell in nb.cells:
         cells.append(cell)
         if grade_id(cell) in test_ids:
             hidden = HIDDEN.search(cell.source)
             assert hidden, f"{grade_id(cell)} has no hidden tests"
-            copy = nbformat.v4.new_code_cell(hidden.group(1))
-            copy.metadata = {"hidden_only_of": grade_id(cell)}
-            cells.append(copy)
+            for part, key in ((HIDDEN.sub("", cell.source), "visible_only_of"), (hidden.group(1), "hidden_only_of")):
+                copy = nbformat.v4.new_code_cell(part)
+                copy.metadata = {key: grade_id(cell)}
+                cells.append(copy)
     nb.cells = cells
+    return nb
+
+
+def _run(lesson, case, test_ids):
+    folder = ROOT / "solutions" / lesson
+    nb = _with_half_copies(load(folder / f"{lesson}.ipynb"), set(test_ids))
+    order = [grade_id(c) for c in nb.cells]
+    last = max(test_ids, key=order.index)
+    nb.cells = nb.cells[: order.index(last) + 3]  # with the two half copies of the last test
+    # one kept kernel per lesson, reset before each case (a kernel start per case was a third of the bank's time)
+    nb, _ = execute(nb, folder, replace={case["exercise"]: case["source"]}, reuse=lesson)
     return nb
 
 
 @pytest.mark.notebooks
 @pytest.mark.parametrize("lesson_case", CASES, ids=[_ids(c) for c in CASES])
-def test_known_wrong_answer_is_caught(lesson_case):
+def test_known_wrong_answer_is_caught(lesson_case, record_property):
     lesson, case = lesson_case
-    folder = ROOT / "solutions" / lesson
-    nb = _with_hidden_only_copies(load(folder / f"{lesson}.ipynb"), set(case["fails"]))
-    order = [grade_id(c) for c in nb.cells]
-    last = max(case["fails"], key=order.index)
-    # keep the hidden-only copy of the last test too
-    stop = order.index(last) + 1
-    nb.cells = nb.cells[: stop + 1]
-    # one kept kernel per lesson, reset before each case: the cases ask only whether the tests fail, and
-    # which sentence they say (a kernel start per case was a third of the bank's time)
-    nb, _ = execute(nb, folder, replace={case["exercise"]: case["source"]}, reuse=lesson)
+    nb = _run(lesson, case, case["fails"])
+    visible_named = visible_diagnoses(lesson)
+    problems, named = [], bool(case.get("says"))
     for test_id in case["fails"]:
-        full = next(c for c in nb.cells if grade_id(c) == test_id)
-        hidden = next(c for c in nb.cells if c.metadata.get("hidden_only_of") == test_id)
-        for cell, which in ((full, "the test cell"), (hidden, "its hidden tests alone")):
+        halves = [(next(c for c in nb.cells if grade_id(c) == test_id), "the test cell", False),
+                  (next(c for c in nb.cells if c.metadata.get("visible_only_of") == test_id), "its visible part alone",
+                   visible_named),
+                  (next(c for c in nb.cells if c.metadata.get("hidden_only_of") == test_id), "its hidden tests alone",
+                   True)]
+        for cell, which, must_name in halves:
             text = error_text(cell)
-            assert text, f"{lesson}: {case['bug']!r} passes {which} {test_id}"
-            assert text.startswith("Mistake: "), f"{lesson}: {case['bug']!r} gave a raw error in {which}: {text}"
-        if case.get("says"):
-            assert case["says"] in error_text(hidden), \
-                f"{lesson}: for {case['bug']!r} the learner reads {error_text(hidden)!r}, which does not name the bug"
+            if not text:
+                problems.append(f"{case['bug']!r} passes {which} {test_id}")
+            elif not text.startswith("Mistake: "):
+                problems.append(f"{case['bug']!r} gave a raw error in {which}: {text}")
+            elif must_name and case.get("says") and case["says"] not in text:
+                named = False
+                problems.append(f"for {case['bug']!r} the learner reads {text!r} from {which}, which does not "
+                                f"name the bug ({case['says']!r})")
+    caught = not any("passes" in p or "raw error" in p for p in problems)
+    record_property("bank", {"kind": "wrong", "lesson": lesson, "caught": caught, "named": named and caught})
+    assert not problems, f"{lesson}: " + "\n".join(problems)
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("lesson_case", RIGHT, ids=[_ids(c) for c in RIGHT])
+def test_right_answer_in_another_form_gets_full_marks(lesson_case, record_property):
+    lesson, case = lesson_case
+    nb = _run(lesson, case, case["passes"])
+    failing = {}
+    for test_id in case["passes"]:
+        for cell in nb.cells:
+            if grade_id(cell) == test_id or test_id in (cell.metadata.get("visible_only_of"),
+                                                        cell.metadata.get("hidden_only_of")):
+                if error_text(cell):
+                    failing[test_id] = error_text(cell)
+    scores = grade_results(nb)
+    lost = {t: scores[t] for t in case["passes"] if t in scores and scores[t][0] != scores[t][1]}
+    record_property("bank", {"kind": "right", "lesson": lesson, "passed": not failing and not lost})
+    assert not failing and not lost, f"{lesson}: the right answer {case['bug']!r} is marked wrong: {failing or lost}"
 
 
 def test_every_exercise_has_a_known_wrong_implementation():

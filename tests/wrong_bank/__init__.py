@@ -6,6 +6,9 @@ Each module defines ``LESSON`` and ``CASES``: a list of dicts with
 - ``source``: the whole wrong answer cell;
 - ``fails``: grade_ids of the test cells that must score 0 with it;
 - ``says``: (optional) words the learner's message must contain, naming the bug.
+
+A module may set ``VISIBLE_DIAGNOSES = True``: its lesson's visible tests carry the diagnoses, so ``says`` must
+appear in the visible part's message too, not only in the hidden tests'.
 """
 
 import importlib
@@ -19,3 +22,12 @@ def all_cases():
         mod = importlib.import_module(f"{__name__}.{info.name}")
         out += [(mod.LESSON, case) for case in mod.CASES]
     return out
+
+
+def visible_diagnoses(lesson):
+    """Does this lesson's bank require its diagnoses from the visible tests too?"""
+    for info in pkgutil.iter_modules(__path__):
+        mod = importlib.import_module(f"{__name__}.{info.name}")
+        if mod.LESSON == lesson:
+            return bool(getattr(mod, "VISIBLE_DIAGNOSES", False))
+    return False

@@ -1,0 +1,21 @@
+"""The bank of right answers in other forms, one module per lesson: each must get full marks.
+
+Each module defines ``LESSON`` and ``CASES``: a list of dicts with
+- ``exercise``: the grade_id of the answer cell the code replaces;
+- ``bug``: what is different about this right answer, in a few words (the field is named as in the wrong bank);
+- ``source``: the whole answer cell;
+- ``passes``: grade_ids of the test cells that must give full marks with it (run whole, visible part alone and
+  hidden part alone).
+"""
+
+import importlib
+import pkgutil
+
+
+def all_cases():
+    """[(lesson, case)] for every module in this package, in lesson order."""
+    out = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        mod = importlib.import_module(f"{__name__}.{info.name}")
+        out += [(mod.LESSON, case) for case in mod.CASES]
+    return out
