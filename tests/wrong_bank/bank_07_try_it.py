@@ -5,6 +5,8 @@ the other questions are answered rightly, so only the named test cell fails.
 """
 
 LESSON = "07_try_it"
+# quiz.check (the visible half) says what the grader says
+VISIBLE_DIAGNOSES = True
 
 RIGHT = {
     "dz2": '"ŷ − y"',
@@ -25,7 +27,7 @@ def answers(number='float((dz2 @ a1.T)[0, 0])', forward=FORWARD, **wrong):
 
 CASES = [
     dict(exercise="quiz_answers_07", bug="dz2 = y − ŷ (sign flipped)", fails=["test_quiz_dz2"],
-         says="question 1 (dL/dz2) is not right", source=answers(dz2='"y − ŷ"')),
+         says="question 1", source=answers(dz2='"y − ŷ"')),
     dict(exercise="quiz_answers_07", bug="dz2 = ∂L/∂ŷ (stopped before the softmax)", fails=["test_quiz_dz2"],
          says="is not right", source=answers(dz2='"−y / ŷ"')),
     dict(exercise="quiz_answers_07", bug="da1 and dz1 swapped", fails=["test_quiz_backward_order"],
