@@ -54,7 +54,9 @@ ANSWER_IN_PACKAGE = {
     "02": ("backprop.widgets.graph.GraphModel",
            # longest-path columns, sorted, are a topological order (the lesson's exercise)
            "backprop.graphplot.columns", "backprop.graphplot.layout"),
-    "03": ("backprop.widgets.network.NetworkModel", "backprop.training.init_params"),
+    "03": ("backprop.widgets.network.NetworkModel", "backprop.training.init_params",
+           # fed np.log(y_hat), it is lesson 03's cross_entropy
+           "backprop.losses.cross_entropy_logits"),
     "04": (),
     "05": ("backprop.gradcheck.check_gradients", "backprop.gradcheck.GradCheckReport"),
     "06": ("backprop.losses.softmax",),

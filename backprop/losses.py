@@ -33,11 +33,48 @@ def softmax(z):
     return e / e.sum(axis=0, keepdims=True)
 
 
+def _log_softmax(z):
+    """Column-wise log of the softmax, computed from the scores without taking log(0).
+
+    log softmax(z)_i = z_i − c − log Σ_j e^(z_j − c), c = each column's max: the
+    log-sum-exp is at least log 1 = 0 and never overflows, and an entry whose
+    probability underflows to 0 in ``softmax`` still gets its exact (very
+    negative) log here.
+
+    Shapes: z (k, m) → (k, m). A 1-D z of shape (k,) is treated as one column.
+    """
+    z = np.asarray(z, dtype=np.float64)
+    if z.ndim == 1:
+        z = z.reshape(-1, 1)
+    shifted = z - z.max(axis=0, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))
+
+
+def cross_entropy_logits(z, y):
+    """Mean cross-entropy of softmax(z) against y, from the scores z: −(1/m) Σ y · log softmax(z).
+
+    No floor is needed, so the loss and its gradient (softmax(z) − y) / m
+    agree everywhere, even where a class's probability underflows to 0.
+    Use this when a loss is to be differentiated or compared with a backward
+    pass that uses ŷ − y.
+
+    Shapes: z (k, m), y (k, m) one-hot (or probability columns) → float.
+    """
+    log_p = _log_softmax(z)
+    y = np.asarray(y, dtype=np.float64).reshape(log_p.shape)
+    # y · log p only where y > 0: a class with y = 0 contributes 0 even if its log p is −inf
+    return float(-np.sum(np.where(y > 0, y * log_p, 0.0)) / log_p.shape[1])
+
+
 def cross_entropy(y_hat, y, eps=1e-12):
-    """Mean cross-entropy L = −(1/m) Σ_columns Σ_rows y log ŷ.
+    """Mean cross-entropy L = −(1/m) Σ_columns Σ_rows y log ŷ, from probabilities.
 
     ``y`` is one-hot (or any probability columns). ``eps`` floors ŷ so that a
-    probability that underflowed to 0 gives a large finite loss, not inf.
+    probability that underflowed to 0 gives a large finite loss, not inf. The
+    floor makes the loss flat where the true class's ŷ < eps, while the
+    gradient ŷ − y is not: there the two disagree. To differentiate, or to
+    compare with ŷ − y, compute the loss from the scores with
+    ``cross_entropy_logits(z, y)``, which needs no floor.
 
     Shapes: y_hat (k, m), y (k, m) → float. With m = 1 this is −Σ y log ŷ.
     """

@@ -62,7 +62,7 @@ def test_sampling_checks_only_some_entries_reproducibly():
 def test_relative_error_floor_and_verdicts():
     assert relative_error(np.zeros(3), np.zeros(3)) == 0.0
     assert relative_error(np.array([1.0]), np.array([-1.0])) == 1.0
-    assert verdict(1e-9) == "right" and verdict(1e-5) == "probably right"
+    assert verdict(1e-9) == "right" and verdict(1e-5) == "look closer"  # a small bug scores ~1e-6
     assert verdict(1e-3) == "look closer" and verdict(0.5) == "wrong" and "broken" in verdict(np.nan)
 
 

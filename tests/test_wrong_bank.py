@@ -61,24 +61,27 @@ def test_known_wrong_answer_is_caught(lesson_case, record_property):
     lesson, case = lesson_case
     nb = _run(lesson, case, case["fails"])
     visible_named = visible_diagnoses(lesson)
-    problems, named = [], bool(case.get("says"))
+    problems, named, caught = [], bool(case.get("says")), True
     for test_id in case["fails"]:
+        # a bug the lesson's visible test cannot see yet at that point (``visible_fails`` lists those that can)
+        blind = test_id not in case.get("visible_fails", case["fails"])
         halves = [(next(c for c in nb.cells if grade_id(c) == test_id), "the test cell", False),
                   (next(c for c in nb.cells if c.metadata.get("visible_only_of") == test_id), "its visible part alone",
-                   visible_named),
+                   visible_named)][: 1 if blind else 2] + [
                   (next(c for c in nb.cells if c.metadata.get("hidden_only_of") == test_id), "its hidden tests alone",
                    True)]
         for cell, which, must_name in halves:
             text = error_text(cell)
             if not text:
+                caught = False
                 problems.append(f"{case['bug']!r} passes {which} {test_id}")
             elif not text.startswith("Mistake: "):
+                caught = False
                 problems.append(f"{case['bug']!r} gave a raw error in {which}: {text}")
             elif must_name and case.get("says") and case["says"] not in text:
                 named = False
                 problems.append(f"for {case['bug']!r} the learner reads {text!r} from {which}, which does not "
                                 f"name the bug ({case['says']!r})")
-    caught = not any("passes" in p or "raw error" in p for p in problems)
     record_property("bank", {"kind": "wrong", "lesson": lesson, "caught": caught, "named": named and caught})
     assert not problems, f"{lesson}: " + "\n".join(problems)
 

@@ -109,7 +109,8 @@ class Value:
 
         Gradients are reset first, so calling backward() twice gives the same
         gradients, not double; within one pass a node used twice accumulates
-        both contributions (``+=``).
+        both contributions (``+=``). (This course's choice: PyTorch's ``.grad``
+        instead keeps adding across backward() calls until it is zeroed.)
         """
         order = topological_order(self)
         for node in order:
@@ -120,17 +121,24 @@ class Value:
 
 
 def topological_order(root):
-    """Nodes reachable from ``root``, each after all of its inputs."""
-    order, seen = [], set()
+    """Nodes reachable from ``root``, each after all of its inputs (``root`` last).
 
-    def visit(v):
-        if id(v) in seen:
-            return
-        seen.add(id(v))
-        for child in v._prev:
-            visit(child)
-        order.append(v)
-    visit(root)
+    The depth-first post-order a recursive walk gives (each node's inputs placed
+    in ``_prev`` order, then the node), built with an explicit stack: a recursive
+    walk needs one Python frame per level and stops at the recursion limit
+    (about 1,000), so a graph 1,500 nodes deep would raise RecursionError.
+    """
+    order, seen = [], set()
+    stack = [(root, False)]  # (node, are its inputs placed already?)
+    while stack:
+        v, inputs_placed = stack.pop()
+        if inputs_placed:
+            order.append(v)
+        elif id(v) not in seen:
+            seen.add(id(v))
+            stack.append((v, True))
+            # pushed in reverse so the first input is popped (placed) first, as the recursion does
+            stack.extend((child, False) for child in reversed(v._prev))
     return order
 
 

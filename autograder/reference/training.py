@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from autograder.reference import two_layer
-from backprop.losses import cross_entropy, one_hot
+from backprop.losses import cross_entropy_logits, one_hot
 from backprop.training import init_params
 
 PARAMS = ("W1", "b1", "W2", "b2")
@@ -48,8 +48,8 @@ def train_step(x, y, params, lr):
 
     Returns (loss before the step, new params dict); ``params`` is not changed.
     """
-    y_hat, cache = forward_batch(x, params)
-    L = cross_entropy(y_hat, y)
+    _, cache = forward_batch(x, params)
+    L = cross_entropy_logits(cache["z2"], y)  # from the scores: consistent with backward's ŷ − y
     grads = backward_batch(y, cache, params)
     return L, {n: params[n] - lr * grads["d" + n] for n in PARAMS}
 

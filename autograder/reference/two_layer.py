@@ -5,13 +5,13 @@ x (d, m); W1 (h, d); b1 (h, 1); W2 (k, h); b2 (k, 1);
 z1, a1 (h, m); z2, y_hat (k, m); y one-hot (k, m). m = 1 is one example.
 
 z1 = W1 x + b1, a1 = σ(z1), z2 = W2 a1 + b2, y_hat = softmax(z2),
-L = −(1/m) Σ y log y_hat.
+L = −(1/m) Σ y log y_hat, computed from z2 by log-sum-exp (backprop.losses.cross_entropy_logits).
 """
 
 import numpy as np
 
 from backprop.activations import sigmoid, sigmoid_prime
-from backprop.losses import cross_entropy, softmax
+from backprop.losses import cross_entropy_logits, softmax
 from backprop.training import init_params  # noqa: F401 (the starting weights the lessons hand out)
 
 
@@ -27,9 +27,13 @@ def forward(x, params):
 
 
 def loss(x, y, params):
-    """Mean cross-entropy of the network on (x (d, m), y (k, m)) → float."""
-    y_hat, _ = forward(x, params)
-    return cross_entropy(y_hat, y)
+    """Mean cross-entropy of the network on (x (d, m), y (k, m)) → float.
+
+    Computed from the scores z2 (log-sum-exp, no floor), so it agrees with
+    ``backward``'s dz2 = (ŷ − y)/m even where a probability underflows.
+    """
+    _, cache = forward(x, params)
+    return cross_entropy_logits(cache["z2"], y)
 
 
 def backward(y, cache, params):

@@ -5,7 +5,9 @@ Each module defines ``LESSON`` and ``CASES``: a list of dicts with
 - ``bug``: what is wrong, in a few words;
 - ``source``: the whole wrong answer cell;
 - ``fails``: grade_ids of the test cells that must score 0 with it;
-- ``says``: (optional) words the learner's message must contain, naming the bug.
+- ``says``: (optional) words the learner's message must contain, naming the bug;
+- ``visible_fails``: (optional) the tests of ``fails`` whose visible part alone must catch it too (default: all
+  of them); a test whose visible part cannot see the bug at that point of the lesson is left out, and says why.
 
 A module may set ``VISIBLE_DIAGNOSES = True``: its lesson's visible tests carry the diagnoses, so ``says`` must
 appear in the visible part's message too, not only in the hidden tests'.

@@ -53,8 +53,10 @@ QUESTIONS = [
              "the paths": r"Right: in $x\cdot x + x$ the three paths give $x + x + 1 = 2x + 1$.",
              "Adding is faster than assigning in Python": r"Speed has nothing to do with it; correctness does.",
              "So that calling backward() twice doubles the gradient, as it should":
-                 r"It should not: a second backward() must give the same gradients, which is why the "
-                 r"backward pass zeroes them first.",
+                 r"Not in this engine: its backward() sets every gradient to 0 first, so a second call gives "
+                 r"the same gradients. (PyTorch chooses otherwise: its <code>.grad</code> keeps adding across "
+                 r"calls until you zero it, to sum several batches. Neither is why a node adds its contributions "
+                 r"within one pass.)",
              "Because the gradient of an addition node is 1":
                  r"True of addition nodes, but accumulation is needed for <i>any</i> node used twice, "
                  r"for example $x$ in $x\cdot x$.",

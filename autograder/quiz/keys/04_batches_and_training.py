@@ -32,19 +32,24 @@ QUESTIONS = [
     dict(id="lr_batch_size", kind="single", title="learning rate when the batch grows",
          prompt=r"With gradients <i>averaged</i> over the batch (the $1/m$), you change the batch size from 32 "
                 r"to 128. What should you expect about the learning rate?",
-         options=["Roughly the same learning rate still works",
+         options=["The old rate is still safe, but the best rate is likely larger",
                   "It must be 4 times smaller",
-                  "It must be 4 times larger",
+                  "The same rate stays the best one: the 1/m makes the batch size irrelevant",
                   "It must be 16 times smaller"],
-         answer="Roughly the same learning rate still works",
+         answer="The old rate is still safe, but the best rate is likely larger",
          explain={
-             "Roughly the same learning rate still works":
-                 r"Right. An average does not grow with $m$, so the step size stays comparable; bigger batches "
-                 r"only make it less noisy (and there are fewer steps per epoch).",
+             "The old rate is still safe, but the best rate is likely larger":
+                 r"Right. An average does not grow with $m$, so the old step does not blow up. But the "
+                 r"averaged gradient is less noisy (its variance about 4 times smaller) and an epoch has a "
+                 r"quarter of the steps, so larger steps pay: the <i>linear-scaling</i> rule of thumb multiplies "
+                 r"the rate by 4, up to the rate where training breaks. In the lesson's sweep the best rate moves "
+                 r"from 1 (batches of 8) to about 3 (batches of 32).",
              "It must be 4 times smaller":
                  r"That would be true for <i>summed</i> gradients, which grow with $m$. The $1/m$ removes that.",
-             "It must be 4 times larger":
-                 r"Nothing in an averaged gradient shrinks as $m$ grows.",
+             "The same rate stays the best one: the 1/m makes the batch size irrelevant":
+                 r"The $1/m$ keeps the gradient's <i>size</i> from growing with $m$, not the best rate: a "
+                 r"larger batch has less noise and fewer steps per epoch. In the lesson's sweep the best rate "
+                 r"moves from 1 (batches of 8) to about 3 (batches of 32).",
              "It must be 16 times smaller":
                  r"Neither averaged nor summed gradients scale with $m^2$.",
          }),
