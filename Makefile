@@ -26,7 +26,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml instruc
 	touch $@
 	@echo "Set up in $(VENV). Next: 'make lab' opens the course, 'make check' runs the fast tests."
 
-setup: $(VENV)/.installed
+# JupyterLab's (and Notebook 7's) defaults for this environment, from binder/overrides.json (Binder: postBuild):
+# widget state saved in notebooks, so a reopened notebook shows its explorers' last pictures.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d/backprop-by-hand.json
+$(LAB_OVERRIDES): binder/overrides.json
+	install -D -m 644 $< $@
+
+setup: $(VENV)/.installed $(LAB_OVERRIDES)
 
 # Debian's Chromium for the browser tests (never `playwright install`) and bubblewrap, the grader's sandbox.
 system:

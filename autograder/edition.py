@@ -39,7 +39,7 @@ MARKER = ".learner-edition"
 #: The README's Binder link when no repository is given: a placeholder, to be replaced by the edition's own.
 PLACEHOLDER_REPO = "YOUR-ORG/backprop-by-hand-learners"
 #: Pins in requirements.txt that only the grader needs (memory limits, grading on a Dask cluster).
-INSTRUCTOR_ONLY = ("psutil", "dask", "distributed")
+INSTRUCTOR_ONLY = ("psutil", "dask", "distributed", "latex2mathml")
 #: Never copied into the edition, wherever they are.
 SKIPPED = tuple(IGNORE) + tuple(NOT_RELEASED) + ("*.egg-info", "ruff.toml", ".pytest_cache")
 
@@ -367,7 +367,8 @@ def build(folder, repo=None, root=ROOT):
     _copytree(root / "backprop", out / "backprop")
     files = {"pyproject.toml": learner_pyproject(root), "requirements.txt": learner_requirements(root)}
     files.update(jupyter_config())
-    for name in ("requirements.txt", "runtime.txt", "postBuild"):
+    # overrides.json: the widget manager saves widget state, so a reopened lesson shows its explorers
+    for name in ("requirements.txt", "runtime.txt", "postBuild", "overrides.json"):
         files[f"binder/{name}"] = (root / "binder" / name).read_text(encoding="utf-8")
     template = TEMPLATE
     placeholder = repo == PLACEHOLDER_REPO

@@ -340,7 +340,7 @@ function render({ model, el }) {
     timer = setTimeout(() => {
       if (performance.now() - lastPong > 5000) {
         note.textContent = "No kernel answers this explorer (the notebook was reopened, or the kernel restarted): " +
-          "this is the picture saved with it. Run this cell (Shift+Enter) to move the sliders again.";
+          "this is the picture saved with it. Run the notebook again (Run ▸ Run All Cells) to move the sliders.";
         inflight = 0; queued = null;
       }
     }, 4000);
