@@ -187,11 +187,16 @@ def _grade_with(task, lesson, nb, work, kernel, t0):
 
     from autograder import feedback, integrity, sandbox
     from autograder.lessons import grade_id
+    from autograder.nbconfig import QUIZ_ANSWERS
+    from autograder.quiz.notebook import ANSWERS, GRADE
 
     learner = task["learner"]
     findings = integrity.check(nb, lesson)
     zeroed = integrity.zeroed_tests(nb, lesson, findings.reference_cells)
     answers = {grade_id(c): c.source for c in nb.cells if grade_id(c) in lesson.answers and c.cell_type == "code"}
+    # no quiz_answers.json handed in, and no answers-by-code cell that would write one while the notebook runs
+    no_quiz_answers = any(t.startswith(GRADE) for t in lesson.tests) and not (work / QUIZ_ANSWERS).exists() \
+        and not any(feedback.saves_quiz_answers(src) for a, src in answers.items() if a.startswith(ANSWERS))
 
     # nbgrader's sanitising step: original tests, points and kernelspec put back
     logger = logging.getLogger("nbgrader-sanitize")
@@ -262,12 +267,15 @@ def _grade_with(task, lesson, nb, work, kernel, t0):
     for gid in lesson.tests:
         tests.setdefault(gid, TestResult(0.0, lesson.tests[gid], "not-run",
                                          "Not run: this test was not found in the notebook."))
+    for gid, names in feedback.blocked_by(lesson.source_nb.cells, {t: r.status for t, r in tests.items()},
+                                          answers).items():
+        tests[gid].blocked_by = names
 
     flags = ordered(run_flags + findings.flags)
     nbformat.write(executed, str(work / f"{lesson.id}.ipynb"))
     return GradingResult(learner, lesson.id, flags, findings.details, tests, answers, task["key"],
                          seconds=time.perf_counter() - t0, kernel_seconds=seconds, stopped_at=stopped_at,
-                         notebook=executed)
+                         notebook=executed, quiz_answers_missing=no_quiz_answers)
 
 
 # ------------------------------------------------------------------ main side

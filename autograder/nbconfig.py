@@ -86,9 +86,12 @@ def release_preprocessors(seals=True):
 
 
 def feedback_preprocessors():
-    """nbgrader's generate_feedback, with hidden tests taken out of the sources and out of the tracebacks."""
+    """nbgrader's generate_feedback, with hidden tests taken out of the sources and out of the tracebacks, and
+    the page reading like the notebook offline (autograder/README.md, "What the feedback page shows")."""
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
-    from autograder.preprocessors import ClearTracebacks
-    return [GetGrades, ClearHiddenTests, ClearTracebacks, CSSHTMLHeaderPreprocessor]
+    from autograder.preprocessors import (ClearTracebacks, NameFailedPrerequisites, NameMissingQuizAnswers,
+                                          PointIntoTheNotebook, RenderCodeInErrors, RenderMaths)
+    return [GetGrades, NameFailedPrerequisites, NameMissingQuizAnswers, PointIntoTheNotebook, ClearHiddenTests,
+            ClearTracebacks, RenderCodeInErrors, RenderMaths, CSSHTMLHeaderPreprocessor]

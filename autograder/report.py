@@ -2,8 +2,11 @@
 
 One self-contained page (figures inlined as PNG): a histogram of the class's
 scores per lesson, each exercise's success rate (what to re-teach), the
-flagged submissions with what was found, and any files the intake ignored.
-Figures use ``backprop.plots`` (Okabe–Ito palette, labelled axes).
+flagged submissions with what was found, the submissions handed in without
+their quiz answers, and any files the intake ignored.
+Figures use ``backprop.plots`` (Okabe–Ito palette, labelled axes). As on the
+learners' pages, exercise titles show their maths (MathML) and names in
+backticks show as code; ``grades.csv`` keeps the plain sentences.
 """
 
 import base64
@@ -71,7 +74,19 @@ def rates_chart(rates):
     return to_png(fig)
 
 
+def missing_quiz_answers(lessons, results):
+    """[(learner, lesson, quiz questions not passed)] for notebooks handed in without quiz_answers.json."""
+    from autograder.feedback import missing_quiz_answers as missing
+    from autograder.quiz.notebook import GRADE
+    out = []
+    for (learner, lid), res in sorted(results.items(), key=lambda kv: kv[0]):
+        if lid in lessons and missing(res):
+            out.append((learner, lid, sum(1 for t, r in res.tests.items() if t.startswith(GRADE) and not r.passed)))
+    return out
+
+
 def write_report(out, summary, lessons, results):
+    from autograder.feedback import NO_QUIZ_ANSWERS, code_html, headings, title_html
     e = html.escape
     rows = summary.rows
     rates = success_rates(lessons, results)
@@ -85,18 +100,27 @@ def write_report(out, summary, lessons, results):
              "<h2>Scores</h2>", _img(histogram(rows, list(lessons)), "Histogram of scores per lesson"),
              "<h2>Success rate per exercise</h2>", _img(rates_chart(rates), "Bar chart of success rate per exercise"),
              "<table><tr><th>lesson</th><th>exercise</th><th>passed</th><th>of</th></tr>"]
+    heads = {lid: headings(lesson) for lid, lesson in lessons.items()}
     for lid, title, p, a in rates:
-        parts.append(f"<tr><td>{e(lid)}</td><td>{e(title)}</td><td>{p}</td><td>{a}</td></tr>")
+        parts.append(f"<tr><td>{e(lid)}</td><td>{title_html(title, heads.get(lid, {}))}</td><td>{p}</td>"
+                     f"<td>{a}</td></tr>")
     parts.append("</table><h2>Flagged submissions</h2>")
     flagged = [r for r in rows if r["flags"]]
     if flagged:
         parts.append("<table><tr><th>learner</th><th>lesson</th><th>score</th><th>flags</th><th>what was found</th></tr>")
         for r in flagged:
             parts.append(f"<tr><td>{e(r['learner'])}</td><td>{e(r['lesson'])}</td><td>{r['score']} / {r['max_score']}"
-                         f"</td><td>{e(r['flags'])}</td><td>{e(r['details'])}</td></tr>")
+                         f"</td><td>{e(r['flags'])}</td><td>{code_html(r['details'])}</td></tr>")
         parts.append("</table>")
     else:
         parts.append("<p>None.</p>")
+    no_quiz = missing_quiz_answers(lessons, results)
+    if no_quiz:
+        parts.append("<h2>Quiz answers not handed in</h2><table class='quiz-missing'><tr><th>learner</th>"
+                     "<th>lesson</th><th>quiz questions at 0</th><th>what was found</th></tr>")
+        for learner, lid, n in no_quiz:
+            parts.append(f"<tr><td>{e(learner)}</td><td>{e(lid)}</td><td>{n}</td><td>{e(NO_QUIZ_ANSWERS)}</td></tr>")
+        parts.append("</table>")
     if summary.notes:
         parts.append("<h2>Files ignored or renamed</h2><ul>" + "".join(f"<li>{e(n)}</li>" for n in summary.notes) + "</ul>")
     parts.append("</body></html>")

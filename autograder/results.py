@@ -22,6 +22,8 @@ class TestResult:
     max: float
     status: str          # one of STATUSES
     message: str         # the ✓ line, the judge's sentence, or why it did not run
+    blocked_by: list = field(default_factory=list)   # failed, and uses these functions of earlier exercises
+                                                     # whose own tests failed (feedback.blocked_by)
 
     @property
     def passed(self):
@@ -51,6 +53,7 @@ class GradingResult:
     notebook: object = None                         # the executed notebook, until the gradebook has it
     files: dict = None                              # --cluster: the autograded folder, shipped back
     cluster_error: str = ""                         # --cluster: the worker refused to grade (why)
+    quiz_answers_missing: bool = False              # a lesson with a quiz, handed in without quiz_answers.json
 
     _TRANSIENT = ("notebook", "files", "cluster_error")
 

@@ -136,7 +136,7 @@ def test_feedback_speaks_to_the_learner(graded):
         return html.unescape(re.sub(r"<details>.*?</details>", "", text, flags=re.S))
 
     chloe = page("Chloé O'Neil")
-    assert "`the new w` is not right: step against the gradient" in chloe  # the Mistake sentence, nothing else
+    assert "<code>the new w</code> is not right: step against the gradient" in chloe  # the Mistake sentence, nothing else
     assert "✓ neuron_forward gives the right z, a and L." in chloe
     assert "is not written yet" in page("Blank Bernard")
     gus = page("Gus Loop")
