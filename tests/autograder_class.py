@@ -207,7 +207,7 @@ def lesson01_cases():
         ("Wes SysModules", "flat", sys_modules, after("gradient_step"), "monkeypatch;reference-import"),
         ("Xu CodeSwap", "flat", lambda: _cheat(
             "check_scalar.__code__ = (lambda *a, **k: None).__code__\n"
-            "check_tuple.__code__ = (lambda got, n, name=None, names=None: tuple(got)).__code__\n"
+            "check_tuple.__code__ = (lambda got, n, name=None, names=None, expected=None: tuple(got)).__code__\n"
             "check_true.__code__ = (lambda condition, message: None).__code__\n"), step,
          "monkeypatch"),
         ("Yara Shadow", "flat", lambda: _cheat(
