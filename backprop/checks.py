@@ -138,9 +138,15 @@ def check_shape(got, expected_shape, name, param=None, m=None):
         msg += ": did you transpose? (Check which side of the product gets the .T.)"
     elif len(exp) == 2 and exp[1] == 1 and got.shape == (exp[0],):
         msg += ": a column vector lost its second axis. Keep it with keepdims=True or reshape(-1, 1)."
-    elif len(exp) == 2 and exp[1] == 1 and len(got.shape) == 2 and got.shape[0] == exp[0]:
+    elif len(exp) == 2 and exp[1] == 1 and got.shape == (exp[0], exp[0]) and m != exp[0]:
+        msg += (": a square matrix where a column belongs. Did you multiply elementwise (*) where a matrix "
+                "product (@) belongs, or let a column broadcast against a row?")
+    elif len(exp) == 2 and exp[1] == 1 and len(got.shape) == 2 and got.shape[0] == exp[0] \
+            and (m is None or got.shape[1] == m):
         msg += (": a bias gradient must be summed (and averaged) over the batch. "
-                "Try np.sum(..., axis=1, keepdims=True) / m.")
+                "Try np.sum(..., axis=1, keepdims=True) / m.") if (param or name).lstrip("`d").startswith("b") or m \
+            else (f": it has {got.shape[1]} columns where one belongs. Is a sum over the examples (axis=1) missing, "
+                  "or did a column broadcast against a row?")
     elif len(exp) == 2 and exp[1] == 1 and len(got.shape) == 2 and got.shape[0] == 1:
         msg += ": you summed over the wrong axis (axis=0 adds up rows; the batch runs along axis=1)."
     elif got.size == 1 and len(exp) > 0 and exp != (1,) and exp != (1, 1):

@@ -120,4 +120,7 @@ CASES = [
     dict(exercise="dz2_long_way", bug="uses the loss −y log ŷ instead of its derivative", fails=["test_dz2_long_way"],
          says="not −y · log ŷ",
          source=_f("dz2_long_way", "z2, y", "y_hat = softmax(z2)\nreturn softmax_jacobian(z2).T @ (-y * np.log(y_hat))")),
+    dict(exercise="dz2_long_way", bug="Jacobian times dL/dŷ elementwise", fails=["test_dz2_long_way"],
+         says="elementwise (*)",
+         source=_f("dz2_long_way", "z2, y", "y_hat = softmax(z2)\nreturn softmax_jacobian(z2).T * (-y / y_hat)")),
 ]

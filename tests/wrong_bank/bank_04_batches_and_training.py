@@ -69,7 +69,7 @@ CASES = [
     dict(exercise="minibatches", bug="last smaller batch dropped", fails=["test_minibatches"], says="is missing",
          source="def minibatches(m, batch_size, rng):\n    order = rng.permutation(m)\n"
                 "    return [order[i:i + batch_size] for i in range(0, m - batch_size + 1, batch_size)]\n"),
-    dict(exercise="minibatches", bug="ignores the given rng", fails=["test_minibatches"], says="using the rng you are given",
+    dict(exercise="minibatches", bug="ignores the given rng", fails=["test_minibatches"], says="the rng you are given",
          source="def minibatches(m, batch_size, rng):\n    order = np.random.default_rng(12345).permutation(m)\n"
                 "    return [order[i:i + batch_size] for i in range(0, m, batch_size)]\n"),
     dict(exercise="train_step", bug="steps up the gradient", fails=["test_train_step"], says="step against the gradient",
@@ -86,4 +86,9 @@ CASES = [
          source=_train(indent_append=False)),
     dict(exercise="train", bug="returns the initial parameters", fails=["test_train", "test_digits_accuracy"],
          says="return the parameters after training", source=_train(ret="start")),
+    dict(exercise="minibatches", bug="shuffles the order of the batches only", fails=["test_minibatches"],
+         says="not only the order of the batches",
+         source="def minibatches(m, batch_size, rng):\n    order = np.arange(m)\n"
+                "    batches = [order[i:i + batch_size] for i in range(0, m, batch_size)]\n"
+                "    return [batches[j] for j in rng.permutation(len(batches))]\n"),
 ]

@@ -81,4 +81,12 @@ CASES = [
     dict(exercise="first_nan", bug="flat index instead of a tuple", fails=["test_first_nan"], says="index should be",
          source=_nan("    for name, a in arrays.items():\n        bad = ~np.isfinite(a)\n"
                      "        if bad.any():\n            return name, int(np.argmax(bad))\n    return None\n")),
+    dict(exercise="clip_by_norm", bug="scales the given gradients in place", fails=["test_clip_by_norm"],
+         says="changed the gradients it was given",
+         source=_clip("    norm = np.sqrt(sum(np.sum(g ** 2) for g in grads.values()))\n"
+                      "    if norm > max_norm:\n        for g in grads.values():\n            g *= max_norm / norm\n"
+                      "    return grads\n")),
+    dict(exercise="first_nan", bug="index as an ndarray, not a tuple", fails=["test_first_nan"], says="a tuple of ints",
+         source=_nan("    for name, a in arrays.items():\n        bad = np.argwhere(~np.isfinite(a))\n"
+                     "        if len(bad):\n            return name, bad[0]\n    return None\n")),
 ]
