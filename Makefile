@@ -49,7 +49,7 @@ check: lint
 	PYTHONPATH=$(CURDIR) $(PY) -m pytest -m "$(FAST)" $(PYTEST_ARGS)
 
 test: setup system hub-deps lint
-	PYTHONPATH=$(CURDIR) $(PY) -m pytest -n $(WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	PYTHONPATH=$(CURDIR) $(PY) -m pytest -n $(WORKERS) --dist loadgroup --durations=25 $(PYTEST_ARGS)
 
 # The JupyterHub test's proxy: configurable-http-proxy from npm, pinned in tests/hub/package-lock.json
 # (needs Node.js >= 20 and npm; reinstalled only when the lock file changes).

@@ -2,9 +2,9 @@
 another form (tests/right_bank/) gets full marks.
 
 Each case replaces one answer cell of the solution notebook and runs the notebook up to the last test cell it
-names. Each named test cell is run three times: as the instructor wrote it (visible + hidden tests), as its
-visible part alone (what a learner runs while working) and as its hidden part alone, so the case proves each
-half catches the bug on its own. A case's ``says`` must appear in the hidden half's message, and in the visible
+names. Each named test cell is run in its two halves, one after the other: its visible part alone (what a
+learner runs while working) and its hidden part alone, so the case proves each half catches the bug on its
+own (and so the whole cell, which is the two in a row). A case's ``says`` must appear in the hidden half's message, and in the visible
 half's too for a lesson whose visible tests carry the diagnoses (``VISIBLE_DIAGNOSES`` in its bank module).
 
 The figures (caught, named, right in another form) are printed at the end of the run (tests/conftest.py).
@@ -29,17 +29,18 @@ def _ids(lesson_case):
 
 
 def _with_half_copies(nb, test_ids):
-    """Insert after each named test cell a copy holding only its visible part and one holding only its hidden tests."""
+    """Each named test cell keeps only its visible part (it stays the graded cell), followed by a copy holding
+    only its hidden tests: each half is run on its own, once (the whole cell is the two in a row)."""
     cells = []
     for cell in nb.cells:
         cells.append(cell)
         if grade_id(cell) in test_ids:
             hidden = HIDDEN.search(cell.source)
             assert hidden, f"{grade_id(cell)} has no hidden tests"
-            for part, key in ((HIDDEN.sub("", cell.source), "visible_only_of"), (hidden.group(1), "hidden_only_of")):
-                copy = nbformat.v4.new_code_cell(part)
-                copy.metadata = {key: grade_id(cell)}
-                cells.append(copy)
+            cell.source = HIDDEN.sub("", cell.source)
+            copy = nbformat.v4.new_code_cell(hidden.group(1))
+            copy.metadata = {"hidden_only_of": grade_id(cell)}
+            cells.append(copy)
     nb.cells = cells
     return nb
 
@@ -49,7 +50,7 @@ def _run(lesson, case, test_ids):
     nb = _with_half_copies(load(folder / f"{lesson}.ipynb"), set(test_ids))
     order = [grade_id(c) for c in nb.cells]
     last = max(test_ids, key=order.index)
-    nb.cells = nb.cells[: order.index(last) + 3]  # with the two half copies of the last test
+    nb.cells = nb.cells[: order.index(last) + 2]  # with the hidden copy of the last test
     # one kept kernel per lesson, reset before each case (a kernel start per case was a third of the bank's time)
     nb, _ = execute(nb, folder, replace={case["exercise"]: case["source"]}, reuse=lesson)
     return nb
@@ -65,9 +66,8 @@ def test_known_wrong_answer_is_caught(lesson_case, record_property):
     for test_id in case["fails"]:
         # a bug the lesson's visible test cannot see yet at that point (``visible_fails`` lists those that can)
         blind = test_id not in case.get("visible_fails", case["fails"])
-        halves = [(next(c for c in nb.cells if grade_id(c) == test_id), "the test cell", False),
-                  (next(c for c in nb.cells if c.metadata.get("visible_only_of") == test_id), "its visible part alone",
-                   visible_named)][: 1 if blind else 2] + [
+        halves = ([] if blind else [(next(c for c in nb.cells if grade_id(c) == test_id), "its visible part alone",
+                                      visible_named)]) + [
                   (next(c for c in nb.cells if c.metadata.get("hidden_only_of") == test_id), "its hidden tests alone",
                    True)]
         for cell, which, must_name in halves:
@@ -94,8 +94,7 @@ def test_right_answer_in_another_form_gets_full_marks(lesson_case, record_proper
     failing = {}
     for test_id in case["passes"]:
         for cell in nb.cells:
-            if grade_id(cell) == test_id or test_id in (cell.metadata.get("visible_only_of"),
-                                                        cell.metadata.get("hidden_only_of")):
+            if grade_id(cell) == test_id or cell.metadata.get("hidden_only_of") == test_id:
                 if error_text(cell):
                     failing[test_id] = error_text(cell)
     scores = grade_results(nb)
