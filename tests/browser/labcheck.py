@@ -465,6 +465,23 @@ def check_texts(session):
     return problems
 
 
+class Notebook7Session(NotebookSession):
+    """The same notebook in Notebook 7 (/notebooks/…): no status bar, so idle is read from the toolbar."""
+
+    def open(self, url=None):
+        self.page.goto(url or f"{self.server.url}/notebooks/{self.rel}?token={self.server.token}")
+        self.page.wait_for_selector(CELLS, timeout=120_000)
+        self.wait_kernel_idle()
+        return self
+
+    def wait_kernel_idle(self, timeout=120_000):
+        self.page.wait_for_function(
+            """(ind) => { const k = document.querySelector(ind);
+                const name = document.querySelector('.jp-KernelName');
+                return k && k.getAttribute('data-status') === 'idle' && name && /Python/.test(name.textContent); }""",
+            arg=INDICATOR, timeout=timeout, polling=100)
+
+
 def check_notebook(session, allowed_errors=(), allow_todo=False, presses=3, url=None,
                    press_timeout_ms=TIMEOUT_WIDGET_MS):
     """Open (``url``: how; default /lab/tree/<path>), Run All, save, then check cells, widgets and sliders.

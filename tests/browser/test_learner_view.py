@@ -13,7 +13,8 @@ import shutil
 import pytest
 
 from lab import ROOT, lesson_notebooks
-from labcheck import CELLS, INDICATOR, TIMEOUT_WIDGET_MS, NotebookSession, nbgrader_cells, assert_run_all_continues
+from labcheck import (CELLS, INDICATOR, TIMEOUT_WIDGET_MS, NotebookSession, Notebook7Session, nbgrader_cells,
+                      assert_run_all_continues)
 
 COURSE = lesson_notebooks("course")
 def _first_lesson_of_each_explorer():
@@ -307,23 +308,6 @@ def test_explorer_controls_line_up_say_their_keys_and_step(rel, lab, lab_page, a
 
 
 # ---- item 4: Notebook 7 -----------------------------------------------------------------------------------------
-
-class Notebook7Session(NotebookSession):
-    """The same notebook in Notebook 7 (/notebooks/…): no status bar, so idle is read from the toolbar."""
-
-    def open(self, url=None):
-        self.page.goto(url or f"{self.server.url}/notebooks/{self.rel}?token={self.server.token}")
-        self.page.wait_for_selector(CELLS, timeout=120_000)
-        self.wait_kernel_idle()
-        return self
-
-    def wait_kernel_idle(self, timeout=120_000):
-        self.page.wait_for_function(
-            """(ind) => { const k = document.querySelector(ind);
-                const name = document.querySelector('.jp-KernelName');
-                return k && k.getAttribute('data-status') === 'idle' && name && /Python/.test(name.textContent); }""",
-            arg=INDICATOR, timeout=timeout, polling=100)
-
 
 @pytest.mark.browser
 def test_minus_plus_buttons_move_a_slider_in_notebook_7(lab, lab_page, artifacts):

@@ -24,7 +24,7 @@ import time
 import pytest
 
 from lab import ROOT, LabServer
-from labcheck import CELLS, INDICATOR, JS_FNV, TIMEOUT_WIDGET_MS, WIDGET_ERROR_TEXTS, WIDGET_MIME, NotebookSession
+from labcheck import CELLS, JS_FNV, TIMEOUT_WIDGET_MS, WIDGET_ERROR_TEXTS, WIDGET_MIME, NotebookSession, Notebook7Session
 from test_widget_state import OVERRIDES, PLUGIN, STATE_MIME, installed_overrides
 
 LESSON = "01_chain_rule"
@@ -65,23 +65,6 @@ def saving_lab(tmp_path_factory):
         yield server
     finally:
         server.stop()
-
-
-class Notebook7(NotebookSession):
-    """The same notebook in Notebook 7 (/notebooks/…): no status bar and no tabs."""
-
-    def open(self, url=None):
-        self.page.goto(url or f"{self.server.url}/notebooks/{self.rel}?token={self.server.token}")
-        self.page.wait_for_selector(CELLS, timeout=120_000)
-        self.wait_kernel_idle()
-        return self
-
-    def wait_kernel_idle(self, timeout=120_000):
-        self.page.wait_for_function(
-            """(ind) => { const k = document.querySelector(ind);
-                const name = document.querySelector('.jp-KernelName');
-                return k && k.getAttribute('data-status') === 'idle' && name && /Python/.test(name.textContent); }""",
-            arg=INDICATOR, timeout=timeout, polling=100)
 
 
 def save_with_state(session):
@@ -127,7 +110,7 @@ def test_a_reopened_lesson_shows_its_explorers_last_picture(saving_lab, browser,
     shutil.copytree(ROOT / "solutions" / LESSON, folder,
                     ignore=shutil.ignore_patterns("quiz_answers*.json", ".ipynb_checkpoints"))
     path = folder / f"{LESSON}.ipynb"
-    Session = NotebookSession if ui == "lab" else Notebook7
+    Session = NotebookSession if ui == "lab" else Notebook7Session
     facts = {"ui": ui, "lesson": LESSON}
 
     # 1. the learner runs the lesson, moves the first explorer's slider, saves, closes the notebook and the browser

@@ -8,14 +8,9 @@ Each module defines ``LESSON`` and ``CASES``: a list of dicts with
   hidden part alone).
 """
 
-import importlib
-import pkgutil
+from wrong_bank import cases_in
 
 
 def all_cases():
     """[(lesson, case)] for every module in this package, in lesson order."""
-    out = []
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        mod = importlib.import_module(f"{__name__}.{info.name}")
-        out += [(mod.LESSON, case) for case in mod.CASES]
-    return out
+    return cases_in(__name__, __path__)

@@ -17,13 +17,18 @@ import importlib
 import pkgutil
 
 
-def all_cases():
-    """[(lesson, case)] for every module in this package, in lesson order."""
+def cases_in(package, path):
+    """[(lesson, case)] for every bank module of a package (its name and ``__path__``), in lesson order."""
     out = []
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        mod = importlib.import_module(f"{__name__}.{info.name}")
+    for info in sorted(pkgutil.iter_modules(path), key=lambda i: i.name):
+        mod = importlib.import_module(f"{package}.{info.name}")
         out += [(mod.LESSON, case) for case in mod.CASES]
     return out
+
+
+def all_cases():
+    """[(lesson, case)] for every module in this package, in lesson order."""
+    return cases_in(__name__, __path__)
 
 
 def visible_diagnoses(lesson):
