@@ -35,7 +35,6 @@ _number = _np.number
 _issubdtype = _np.issubdtype
 _sum = _np.sum
 _maximum = _np.maximum
-_isinstance = isinstance
 _issubclass = issubclass
 _type = type
 _array = _np.array
