@@ -2,6 +2,8 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -17,8 +19,11 @@ SHARED_FIXTURE_MODULES = {"test_autograder_class.py", "test_autograder_resume.py
                           "test_grade_into_course.py", "test_binder.py"}
 
 
+# tryfirst: xdist's worker turns the marks into node-id suffixes in its own modifyitems hook, which would
+# otherwise run before this one. (pytest 9.2 broke that suffix altogether: requirements-dev.txt pins 9.1;
+# tests/test_xdist_groups.py fails if grouping stops working.)
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    import pytest
     for item in items:
         path = item.path
         if path.name in SHARED_FIXTURE_MODULES:
