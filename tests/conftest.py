@@ -16,7 +16,7 @@ ARTIFACTS = ROOT / "artifacts"
 # the fixture is built once; every other test is handed to whichever worker is free.
 # (Each worker starts its own JupyterLab and Chromium for the browser tests: seconds, so those spread out.)
 SHARED_FIXTURE_MODULES = {"test_autograder_class.py", "test_autograder_resume.py", "test_plain_nbgrader.py",
-                          "test_grade_into_course.py", "test_binder.py"}
+                          "test_grade_into_course.py", "test_binder.py", "test_hostile_batch.py"}
 
 
 # tryfirst: xdist's worker turns the marks into node-id suffixes in its own modifyitems hook, which would
