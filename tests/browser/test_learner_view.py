@@ -10,6 +10,8 @@ import json
 import re
 import shutil
 
+import time
+
 import pytest
 
 from lab import ROOT, lesson_notebooks
@@ -53,6 +55,17 @@ def _wait_idle(page, timeout=TIMEOUT_WIDGET_MS):
     page.wait_for_function("(ind) => { const k = document.querySelector(ind);"
                            " return k && k.getAttribute('data-status') === 'idle'; }",
                            arg=INDICATOR, timeout=timeout, polling=50)
+
+
+def _settle(page, j, js_output, quiet_s=1.5, timeout_s=TIMEOUT_WIDGET_MS / 1000):
+    """Wait until explorer ``j``'s readout and picture have not changed for ``quiet_s`` seconds."""
+    read = "(j) => (%s)(document.querySelectorAll('.bp-explorer')[j])" % js_output
+    last, since, start = page.evaluate(read, j), time.monotonic(), time.monotonic()
+    while time.monotonic() - since < quiet_s and time.monotonic() - start < timeout_s:
+        page.wait_for_timeout(250)
+        now = page.evaluate(read, j)
+        if now != last:
+            last, since = now, time.monotonic()
 
 
 # ---- item 2: quiz question cells show the question, not the seal ------------------------------------------------
@@ -288,6 +301,9 @@ def test_explorer_controls_line_up_say_their_keys_and_step(rel, lab, lab_page, a
             row = ex.locator(".bp-slider-row").first
             for sign in ("−", "+"):
                 _wait_idle(page)  # the last step's answers are all in: "before" is what the page settled on
+                # and the picture has caught up with them (on a loaded machine an answer can land after idle:
+                # a stale "before" would be mistaken for the step's redraw, or equal it when the step goes back)
+                _settle(page, j, JS_OUTPUT)
                 before, out = s.evaluate(JS_VALUE), ex.evaluate(JS_OUTPUT)
                 row.locator("button.bp-step", has_text=sign).click()
                 # the explorer is found afresh at each poll (JupyterLab may re-attach a cell's views), and
