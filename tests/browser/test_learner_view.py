@@ -247,7 +247,18 @@ def test_explorer_controls_line_up_say_their_keys_and_step(rel, lab, lab_page, a
     session = _open_copy(lab, page, rel, "learner-explorers")
     try:
         explorers = page.locator(".bp-explorer")
+        # widget views attach after the kernel is idle, on a busy machine seconds later: wait for the first,
+        # then until no more arrive for a while (the loop below reads every one)
+        try:
+            page.wait_for_selector(".bp-explorer", state="attached", timeout=TIMEOUT_WIDGET_MS)
+        except Exception:
+            pass  # reported just below
         assert explorers.count(), f"{rel}: no explorer rendered"
+        n, since = explorers.count(), time.monotonic()
+        while time.monotonic() - since < 2:
+            page.wait_for_timeout(250)
+            if explorers.count() != n:
+                n, since = explorers.count(), time.monotonic()
         for j in range(explorers.count()):
             ex = explorers.nth(j)
             ex.scroll_into_view_if_needed()
