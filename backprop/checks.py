@@ -287,6 +287,48 @@ def _order_of(got, expected):
         order.append(hits[0])
     return order
 
+def check_dict(got, expected, name, hints=None, params=None, m=None, rtol=RTOL, atol=ATOL, factors=None):
+    """Check a dict of arrays or numbers against ``expected`` ({key: value}), key by key in expected's order.
+
+    ``hints``: {"what went wrong": {key: the value that mistake gives}}. A mistake is named only when every key
+    it lists has its value and every other key is right, so a value that matches one key by chance while the
+    rest is wrong names nothing; then each key is checked with :func:`check_array` (shapes, sign, 1/m, factors),
+    with the hints that list that key alone. Keys beyond ``expected``'s are allowed.
+    ``params``: {key: the parameter it is the gradient of} for shape messages (default: the key without a
+    leading "d").
+    """
+    keys = list(expected)
+    listed = ", ".join(repr(k) for k in keys)
+    if got is None:
+        raise Mistake(f"`{name}` is None: did you forget to `return` the dict (keys {listed})?")
+    if not _is(got, dict):
+        raise Mistake(f"`{name}` should be a dict with the keys {listed}, not a {_type(got).__name__}.")
+    missing = [k for k in keys if k not in got]
+    if missing:
+        extra = [k for k in got if k not in expected]
+        raise Mistake(f"`{name}` has no key {', '.join(repr(k) for k in missing)}: it should have the keys {listed}"
+                      + (f" (it has {', '.join(repr(k) for k in extra)} instead)." if extra else "."))
+    values = {k: plain(got[k]) for k in keys}
+    want = {k: _asarray(expected[k], dtype=_float64) for k in keys}
+
+    def same(k, value):
+        value = _asarray(value, dtype=_float64)
+        g = values[k]
+        return g is not None and g.shape == value.shape and _all(_isfinite(g)) and _close(g, value, rtol, atol)
+
+    if all(same(k, want[k]) for k in keys):
+        return {k: values[k] for k in keys}
+    matches = [what for what, wrong in (hints or {}).items()   # a hint that changes nothing here is not a mistake
+               if wrong and all(same(k, wrong[k]) if k in wrong else same(k, want[k]) for k in keys)]
+    if matches:
+        raise Mistake(f"`{name}` is not right: {matches[0]}"
+                      + "".join(f" (or, as this gives the same value here: {w})" for w in matches[1:]))
+    for k in keys:
+        own = {what: wrong[k] for what, wrong in (hints or {}).items() if list(wrong) == [k]}
+        param = (params or {}).get(k, k[1:] if k.startswith("d") and len(k) > 1 else None)
+        check_array(got[k], want[k], k, param=param, m=m, hints=own, rtol=rtol, atol=atol, factors=factors)
+    return {k: values[k] for k in keys}
+
 
 def check_true(condition, message):
     """Raise a Mistake with ``message`` unless ``condition`` holds."""
@@ -378,3 +420,4 @@ def install_display():
 
 
 install_display()
+

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from backprop.checks import Mistake, call, check_array, check_scalar, check_shape, check_true, check_tuple, demo
+from backprop.checks import Mistake, call, check_array, check_dict, check_scalar, check_shape, check_true, check_tuple, demo
 
 W1 = np.arange(12.0).reshape(4, 3) / 7 - 0.5  # (h, d) = (4, 3)
 
@@ -230,3 +230,42 @@ def test_an_object_that_only_claims_to_be_an_array_is_refused_by_type():
                          ids=["float", "np.float64", "np.float32", "0-d array", "(1,) array", "(1, 1) array"])
 def test_a_single_number_passes_in_every_form_numpy_makes_it(form):
     assert float(check_scalar(form(0.25), 0.25, "loss")) == 0.25
+
+
+# ---- check_dict: a dict of gradients, key by key ------------------------------------------------------------
+
+GRADS = {"dW1": W1, "db1": np.arange(4.0).reshape(4, 1) - 1.5}
+
+
+def test_check_dict_passes_a_right_dict_with_extra_keys_and_other_array_types():
+    got = {"db1": GRADS["db1"].astype(np.float32), "dW1": np.asfortranarray(W1), "loss": 1.0}
+    out = check_dict(got, GRADS, "grads")
+    assert list(out) == ["dW1", "db1"] and out["db1"].dtype == np.float64
+
+
+@pytest.mark.parametrize("got,words", [
+    (None, "is None: did you forget to `return` the dict"),
+    ([W1], "should be a dict with the keys 'dW1', 'db1', not a list"),
+    ({"dW1": W1, "b1": GRADS["db1"]}, "has no key 'db1': it should have the keys 'dW1', 'db1' (it has 'b1' instead)"),
+])
+def test_check_dict_says_what_is_wrong_with_the_container(got, words):
+    assert words in message(check_dict, got, GRADS, "grads")
+
+
+def test_check_dict_names_a_mistake_only_when_every_key_fits_it():
+    halved = {"dW1": W1 / 2, "db1": GRADS["db1"] / 2}
+    hints = {"both gradients are halved": halved}
+    assert "is not right: both gradients are halved" in message(check_dict, halved, GRADS, "grads", hints=hints)
+    # dW1 halved by chance but db1 wrong in another way: the hint does not fit, so the key-by-key check speaks
+    other = {"dW1": W1 / 2, "db1": GRADS["db1"] * 3}
+    msg = message(check_dict, other, GRADS, "grads", hints=hints)
+    assert "halved" not in msg and msg.startswith("`dW1`")
+
+
+def test_check_dict_falls_back_to_each_keys_own_check_with_its_parameter():
+    msg = message(check_dict, {"dW1": W1.T, "db1": GRADS["db1"]}, GRADS, "grads")
+    assert msg.startswith("`dW1` has shape (3, 4) but W1 has shape (4, 3): did you transpose?")
+    msg = message(check_dict, {"dW1": W1, "db1": np.ones((4, 5))}, GRADS, "grads", m=5)
+    assert "summed" in msg
+    own = {"db1 lost its sign": {"db1": -GRADS["db1"]}}
+    assert "db1 lost its sign" in message(check_dict, {"dW1": W1, "db1": -GRADS["db1"]}, GRADS, "grads", hints=own)
