@@ -1,4 +1,6 @@
 LESSON = "02_computational_graphs"
+# the visible tests name each mistake too (not only the hidden ones)
+VISIBLE_DIAGNOSES = True
 
 
 def _f(name, args, body):
@@ -6,6 +8,17 @@ def _f(name, args, body):
 
 
 _TOPO_HEAD = "order, visited = [], set()\n"
+_POST = ("def place(v):\n    if v in visited:\n        return\n    visited.add(v)\n    for c in v._prev:\n"
+         "        place(c)\n    order.append(v)\nplace(root)\n")
+
+
+def _walk(body):
+    return _f("backward_pass", "root", "order = topological_order(root)\n" + body)
+
+
+def _graph(body):
+    return _f("neuron_graph", "x, w, b, y", "w_node, b_node = Value(w, label='w'), Value(b, label='b')\n" + body)
+
 
 CASES = [
     # --- Exercise 1: add_backward
@@ -18,23 +31,57 @@ CASES = [
     dict(exercise="add_backward", bug="scales by the input values (treats + like ×)", fails=["test_add_backward"],
          says="d(a + b)/da is 1, not a",
          source=_f("add_backward", "a, b, out_grad", "return a * out_grad, b * out_grad")),
+    dict(exercise="add_backward", bug="the product's rule (each input gets the other)", fails=["test_add_backward"],
+         says="that is the product's rule",
+         source=_f("add_backward", "a, b, out_grad", "da = out_grad * b\ndb = out_grad * a\nreturn da, db")),
+    dict(exercise="add_backward", bug="shares out_grad out, half to each input", fails=["test_add_backward"],
+         says="not half to each",
+         source=_f("add_backward", "a, b, out_grad", "share = out_grad / 2\nreturn share, share")),
+    dict(exercise="add_backward", bug="sign flipped (− out_grad)", fails=["test_add_backward"], says="wrong sign",
+         source=_f("add_backward", "a, b, out_grad", "return -out_grad, -out_grad")),
+    dict(exercise="add_backward", bug="returns one number for both inputs", fails=["test_add_backward"],
+         says="should return 2 values",
+         source=_f("add_backward", "a, b, out_grad", "return out_grad * 1.0")),
     # --- Exercise 2: mul_backward
-    dict(exercise="mul_backward", bug="swapped inputs (da = a·out_grad)", fails=["test_mul_backward"], says="swapped",
+    dict(exercise="mul_backward", bug="swapped inputs (da = a·out_grad)", fails=["test_mul_backward"], says="wrong order",
          source=_f("mul_backward", "a, b, out_grad", "return a * out_grad, b * out_grad")),
     dict(exercise="mul_backward", bug="forgets out_grad", fails=["test_mul_backward"], says="multiply by out_grad",
          source=_f("mul_backward", "a, b, out_grad", "return b, a")),
+    dict(exercise="mul_backward", bug="the sum's rule (out_grad to both)", fails=["test_mul_backward"],
+         says="that is the sum's rule",
+         source=_f("mul_backward", "a, b, out_grad", "return out_grad, out_grad")),
+    dict(exercise="mul_backward", bug="times the product a·b", fails=["test_mul_backward"], says="not times the product",
+         source=_f("mul_backward", "a, b, out_grad", "out = a * b\nreturn out_grad * out, out_grad * out")),
+    dict(exercise="mul_backward", bug="sign flipped", fails=["test_mul_backward"], says="wrong sign",
+         source=_f("mul_backward", "a, b, out_grad", "return -out_grad * b, -out_grad * a")),
+    dict(exercise="mul_backward", bug="one input right, the other swapped (a·out_grad twice)", fails=["test_mul_backward"],
+         says="you used a",
+         source=_f("mul_backward", "a, b, out_grad", "return out_grad * a, out_grad * a")),
     # --- Exercise 3: pow_backward
     dict(exercise="pow_backward", bug="drops the factor n", fails=["test_pow_backward"], says="left out the factor n",
          source=_f("pow_backward", "a, n, out_grad", "return out_grad * a ** (n - 1)")),
-    dict(exercise="pow_backward", bug="exponent not lowered (n·aⁿ)", fails=["test_pow_backward"], says="drops by one",
+    dict(exercise="pow_backward", bug="exponent not lowered (n·aⁿ)", fails=["test_pow_backward"], says="not n·aⁿ",
          source=_f("pow_backward", "a, n, out_grad", "return out_grad * n * a ** n")),
+    dict(exercise="pow_backward", bug="exponent raised (n·aⁿ⁺¹)", fails=["test_pow_backward"], says="not n·aⁿ⁺¹",
+         source=_f("pow_backward", "a, n, out_grad", "return out_grad * n * a ** (n + 1)")),
+    dict(exercise="pow_backward", bug="exponent 1 − n", fails=["test_pow_backward"], says="not 1 − n",
+         source=_f("pow_backward", "a, n, out_grad", "return out_grad * n * a ** (1 - n)")),
     dict(exercise="pow_backward", bug="forgets out_grad", fails=["test_pow_backward"], says="multiply by out_grad",
          source=_f("pow_backward", "a, n, out_grad", "return n * a ** (n - 1)")),
+    dict(exercise="pow_backward", bug="adds out_grad to the local derivative", fails=["test_pow_backward"],
+         says="you added them",
+         source=_f("pow_backward", "a, n, out_grad", "local = n * a ** (n - 1)\nreturn out_grad + local")),
     # --- Exercise 4: exp_backward
     dict(exercise="exp_backward", bug="forgets out_grad", fails=["test_exp_backward"], says="multiply by out_grad",
          source=_f("exp_backward", "a, out_grad", "return math.exp(a)")),
     dict(exercise="exp_backward", bug="uses a instead of e^a", fails=["test_exp_backward"], says="e^a, not a",
          source=_f("exp_backward", "a, out_grad", "return a * out_grad")),
+    dict(exercise="exp_backward", bug="e^(a−1) (the power rule's pattern)", fails=["test_exp_backward"], says="not e^(a−1)",
+         source=_f("exp_backward", "a, out_grad", "return out_grad * np.exp(a - 1)")),
+    dict(exercise="exp_backward", bug="the power rule a·e^(a−1)", fails=["test_exp_backward"], says="the power rule",
+         source=_f("exp_backward", "a, out_grad", "return out_grad * a * math.exp(a - 1)")),
+    dict(exercise="exp_backward", bug="adds out_grad", fails=["test_exp_backward"], says="you added them",
+         source=_f("exp_backward", "a, out_grad", "return out_grad + math.exp(a)")),
     # --- Exercise 5: tanh_backward
     dict(exercise="tanh_backward", bug="1 − a² (squares the input)", fails=["test_tanh_backward"], says="you used 1 − a²",
          source=_f("tanh_backward", "a, out_grad", "return out_grad * (1 - a ** 2)")),
@@ -42,16 +89,34 @@ CASES = [
          source=_f("tanh_backward", "a, out_grad", "return out_grad * (1 - math.tanh(a))")),
     dict(exercise="tanh_backward", bug="forgets out_grad", fails=["test_tanh_backward"], says="multiply by out_grad",
          source=_f("tanh_backward", "a, out_grad", "return 1 - math.tanh(a) ** 2")),
+    dict(exercise="tanh_backward", bug="tanh itself, not its derivative", fails=["test_tanh_backward"],
+         says="you used tanh(a) itself",
+         source=_f("tanh_backward", "a, out_grad", "return out_grad * math.tanh(a)")),
+    dict(exercise="tanh_backward", bug="the sigmoid's slope", fails=["test_tanh_backward"], says="the sigmoid's slope",
+         source=_f("tanh_backward", "a, out_grad", "s = 1 / (1 + math.exp(-a))\nreturn out_grad * s * (1 - s)")),
+    dict(exercise="tanh_backward", bug="1 + tanh² (sign)", fails=["test_tanh_backward"], says="you wrote 1 + tanh(a)²",
+         source=_f("tanh_backward", "a, out_grad", "t = math.tanh(a)\nreturn out_grad * (1 + t * t)")),
+    dict(exercise="tanh_backward", bug="adds out_grad", fails=["test_tanh_backward"], says="you added them",
+         source=_f("tanh_backward", "a, out_grad", "t = math.tanh(a)\nreturn out_grad + (1 - t ** 2)")),
     # --- Exercise 6: topological_order
     dict(exercise="topological_order", bug="no visited set (shared nodes listed twice)", fails=["test_topological_order"],
          says="appears more than once",
          source=_f("topological_order", "root",
                    "order = []\ndef place(v):\n    for c in v._prev:\n        place(c)\n    order.append(v)\nplace(root)\nreturn order")),
     dict(exercise="topological_order", bug="pre-order (node before its inputs)", fails=["test_topological_order"],
-         says="comes before one of its inputs",
+         says="starts with the output, before its inputs",
          source=_f("topological_order", "root",
                    _TOPO_HEAD + "def place(v):\n    if v in visited:\n        return\n    visited.add(v)\n    order.append(v)\n"
                    "    for c in v._prev:\n        place(c)\nplace(root)\nreturn order")),
+    dict(exercise="topological_order", bug="post-order reversed (output first)", fails=["test_topological_order"],
+         says="starts with the output, before its inputs",
+         source=_f("topological_order", "root", _TOPO_HEAD + _POST + "return order[::-1]")),
+    dict(exercise="topological_order", bug="breadth-first from the output", fails=["test_topological_order"],
+         says="starts with the output, before its inputs",
+         source=_f("topological_order", "root",
+                   "order, queue, seen = [], [root], {id(root)}\nwhile queue:\n    v = queue.pop(0)\n    order.append(v)\n"
+                   "    for c in v._prev:\n        if id(c) not in seen:\n            seen.add(id(c))\n            queue.append(c)\n"
+                   "return order")),
     dict(exercise="topological_order", bug="leaves out the output", fails=["test_topological_order"],
          says="output node itself is missing",
          source=_f("topological_order", "root",
@@ -60,47 +125,81 @@ CASES = [
     dict(exercise="topological_order", bug="only one level deep (no recursion)", fails=["test_topological_order"],
          says="nodes are missing",
          source=_f("topological_order", "root", "return list(dict.fromkeys(root._prev)) + [root]")),
+    dict(exercise="topological_order", bug="returns the visited set", fails=["test_topological_order"],
+         says="which keeps no order",
+         source=_f("topological_order", "root", _TOPO_HEAD + _POST + "return visited")),
+    dict(exercise="topological_order", bug="lists the nodes' values, not the nodes", fails=["test_topological_order"],
+         says="not their values or labels",
+         source=_f("topological_order", "root", _TOPO_HEAD + _POST + "return [v.data for v in order]")),
+    dict(exercise="topological_order", bug="forgets to return", fails=["test_topological_order"], says="forget to `return`",
+         source=_f("topological_order", "root", _TOPO_HEAD + _POST.rstrip("\n"))),
     # --- Exercise 7: backward_pass
     dict(exercise="backward_pass", bug="never zeroes the gradients (a second call doubles them)",
          fails=["test_backward_pass", "test_backward_twice"], says="must set every node's grad to 0",
          # until section 5 the notebook's accumulate overwrites, so a second pass cannot add up in the visible
          # test of backward_pass (its hidden part lends an adding accumulate); test_backward_twice sees it
          visible_fails=["test_backward_twice"],
-         source=_f("backward_pass", "root",
-                   "order = topological_order(root)\nroot.grad = 1.0\nfor node in reversed(order):\n    node._backward()")),
+         source=_walk("root.grad = 1.0\nfor node in reversed(order):\n    node._backward()")),
     dict(exercise="backward_pass", bug="output never seeded with 1", fails=["test_backward_pass"], says="seed",
-         source=_f("backward_pass", "root",
-                   "order = topological_order(root)\nfor node in order:\n    node.grad = 0.0\nfor node in reversed(order):\n    node._backward()")),
+         source=_walk("for node in order:\n    node.grad = 0.0\nfor node in reversed(order):\n    node._backward()")),
     dict(exercise="backward_pass", bug="walks the order forwards (inputs first)", fails=["test_backward_pass"], says="reversed",
-         source=_f("backward_pass", "root",
-                   "order = topological_order(root)\nfor node in order:\n    node.grad = 0.0\nroot.grad = 1.0\n"
-                   "for node in order:\n    node._backward()")),
+         source=_walk("for node in order:\n    node.grad = 0.0\nroot.grad = 1.0\nfor node in order:\n    node._backward()")),
     dict(exercise="backward_pass", bug="zeroes after seeding (wipes the seed)", fails=["test_backward_pass"], says="seed",
-         source=_f("backward_pass", "root",
-                   "order = topological_order(root)\nroot.grad = 1.0\nfor node in order:\n    node.grad = 0.0\n"
-                   "for node in reversed(order):\n    node._backward()")),
+         source=_walk("root.grad = 1.0\nfor node in order:\n    node.grad = 0.0\nfor node in reversed(order):\n    node._backward()")),
+    dict(exercise="backward_pass", bug="calls only the output's _backward", fails=["test_backward_pass"],
+         says="only f's own inputs got a gradient",
+         source=_walk("for node in order:\n    node.grad = 0.0\nroot.grad = 1.0\nroot._backward()")),
+    dict(exercise="backward_pass", bug="_backward without the brackets (never called)", fails=["test_backward_pass"],
+         says="with the brackets",
+         source=_walk("for node in order:\n    node.grad = 0.0\nroot.grad = 1.0\nfor node in reversed(order):\n    node._backward")),
+    dict(exercise="backward_pass", bug="seeds the output with its value", fails=["test_backward_pass"],
+         says="not with its value f",
+         source=_walk("for node in order:\n    node.grad = 0.0\nroot.grad = root.data\nfor node in reversed(order):\n"
+                      "    node._backward()")),
+    dict(exercise="backward_pass", bug="calls root.backward() (endless recursion)", fails=["test_backward_pass"],
+         says="if backward_pass calls root.backward()",
+         source=_walk("for node in order:\n    node.grad = 0.0\nroot.grad = 1.0\nroot.backward()")),
     # --- Exercise 8: accumulate
     dict(exercise="accumulate", bug="overwrites (=) instead of adding (+=)", fails=["test_accumulate"], says="overwrote",
          source=_f("accumulate", "node, g", "node.grad = g")),
     dict(exercise="accumulate", bug="subtracts (-=)", fails=["test_accumulate"], says="not subtract",
          source=_f("accumulate", "node, g", "node.grad -= g")),
-    dict(exercise="accumulate", bug="does nothing", fails=["test_accumulate"], says="left the gradient unchanged",
+    dict(exercise="accumulate", bug="does nothing", fails=["test_accumulate"], says="left node.grad unchanged",
          source=_f("accumulate", "node, g", "pass")),
+    dict(exercise="accumulate", bug="returns the sum instead of storing it", fails=["test_accumulate"],
+         says="a returned sum is not stored",
+         source=_f("accumulate", "node, g", "return node.grad + g")),
+    dict(exercise="accumulate", bug="multiplies (*=)", fails=["test_accumulate"], says="not multiply",
+         source=_f("accumulate", "node, g", "node.grad *= g")),
+    dict(exercise="accumulate", bug="adds to node.data, not node.grad", fails=["test_accumulate"], says="changed node.data",
+         source=_f("accumulate", "node, g", "node.data += g")),
     # --- Exercise 9: neuron_graph
     dict(exercise="neuron_graph", bug="bias left out of z", fails=["test_neuron_graph"], says="left out b",
-         source=_f("neuron_graph", "x, w, b, y",
-                   "w_node, b_node = Value(w, label='w'), Value(b, label='b')\nz = w_node * x\n"
-                   "a = 1 / (1 + (-z).exp())\nreturn (a - y) ** 2, w_node, b_node")),
+         source=_graph("z = w_node * x\na = 1 / (1 + (-z).exp())\nreturn (a - y) ** 2, w_node, b_node")),
     dict(exercise="neuron_graph", bug="tanh instead of the sigmoid", fails=["test_neuron_graph"], says="you used tanh",
-         source=_f("neuron_graph", "x, w, b, y",
-                   "w_node, b_node = Value(w, label='w'), Value(b, label='b')\nz = w_node * x + b_node\n"
-                   "a = z.tanh()\nreturn (a - y) ** 2, w_node, b_node")),
+         source=_graph("z = w_node * x + b_node\na = z.tanh()\nreturn (a - y) ** 2, w_node, b_node")),
     dict(exercise="neuron_graph", bug="loss not squared", fails=["test_neuron_graph"], says="forgot to square",
-         source=_f("neuron_graph", "x, w, b, y",
-                   "w_node, b_node = Value(w, label='w'), Value(b, label='b')\nz = w_node * x + b_node\n"
-                   "a = 1 / (1 + (-z).exp())\nreturn a - y, w_node, b_node")),
+         source=_graph("z = w_node * x + b_node\na = 1 / (1 + (-z).exp())\nreturn a - y, w_node, b_node")),
     dict(exercise="neuron_graph", bug="returns fresh nodes, not the ones L was built from", fails=["test_neuron_graph"],
          says="not part of L's graph",
          source=_f("neuron_graph", "x, w, b, y",
                    "z = Value(w) * x + Value(b)\na = 1 / (1 + (-z).exp())\nreturn (a - y) ** 2, Value(w), Value(b)")),
+    dict(exercise="neuron_graph", bug="sigmoid with e^(+z)", fails=["test_neuron_graph"], says="sign in the exponent",
+         source=_graph("z = w_node * x + b_node\na = 1 / (1 + z.exp())\nreturn (a - y) ** 2, w_node, b_node")),
+    dict(exercise="neuron_graph", bug="z = w·(x + b)", fails=["test_neuron_graph"], says="not w·(x + b)",
+         source=_graph("z = w_node * (x + b_node)\na = 1 / (1 + (-z).exp())\nreturn (a - y) ** 2, w_node, b_node")),
+    dict(exercise="neuron_graph", bug="loss of z, skipping the sigmoid", fails=["test_neuron_graph"], says="not z",
+         source=_graph("z = w_node * x + b_node\nreturn (z - y) ** 2, w_node, b_node")),
+    dict(exercise="neuron_graph", bug="returns a, not L", fails=["test_neuron_graph"], says="not a = σ(z)",
+         source=_graph("z = w_node * x + b_node\na = 1 / (1 + (-z).exp())\nL = (a - y) ** 2\nreturn a, w_node, b_node")),
+    dict(exercise="neuron_graph", bug="a² − y²", fails=["test_neuron_graph"], says="not a² − y²",
+         source=_graph("z = w_node * x + b_node\na = 1 / (1 + (-z).exp())\nreturn a * a - y * y, w_node, b_node")),
+    dict(exercise="neuron_graph", bug="returns (L, b_node, w_node)", fails=["test_neuron_graph"], says="wrong order",
+         source=_graph("z = w_node * x + b_node\na = 1 / (1 + (-z).exp())\nreturn (a - y) ** 2, b_node, w_node")),
+    dict(exercise="neuron_graph", bug="w used as a plain number in the graph", fails=["test_neuron_graph"],
+         says="w_node is not part of L's graph",
+         source=_graph("z = w_node.data * x + b_node\na = 1 / (1 + (-z).exp())\nreturn (a - y) ** 2, w_node, b_node")),
+    dict(exercise="neuron_graph", bug="returns the numbers w and b, not nodes", fails=["test_neuron_graph"],
+         says="not plain numbers",
+         source=_graph("z = w_node * x + b_node\na = 1 / (1 + (-z).exp())\nreturn (a - y) ** 2, w, b")),
 ]
