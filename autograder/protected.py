@@ -56,7 +56,9 @@ ANSWER_IN_PACKAGE = {
            "backprop.graphplot.columns", "backprop.graphplot.layout"),
     "03": ("backprop.widgets.network.NetworkModel", "backprop.training.init_params",
            # fed np.log(y_hat), it is lesson 03's cross_entropy
-           "backprop.losses.cross_entropy_logits"),
+           "backprop.losses.cross_entropy_logits",
+           # name → (f, f'): its tanh and relu entries are the slopes lesson 03 asks for
+           "backprop.activations.ACTIVATIONS"),
     "04": (),
     "05": ("backprop.gradcheck.check_gradients", "backprop.gradcheck.GradCheckReport"),
     "06": ("backprop.losses.softmax",),

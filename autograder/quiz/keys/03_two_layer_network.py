@@ -2,7 +2,8 @@
 
 Instructor side only. The numeric answer is computed from the lesson's own
 network (make_params(2, 3, 3, seed=7), x = [0.5, −1.2]) with a target the
-lesson never uses (class 0), by the reference backward pass.
+lesson never uses (class 0), by the reference backward pass. The last question is on the choice of the
+hidden activation (sigmoid, tanh or ReLU), which only the step through it, dz1, depends on.
 """
 
 import numpy as np
@@ -62,5 +63,27 @@ QUESTIONS = [
              "It only holds when the hidden layer uses the sigmoid":
                  r"No: it is about the output layer only (softmax + cross-entropy); the hidden activation "
                  r"does not enter $dz_2$.",
+         }),
+    dict(id="activation_change", kind="single", title="what the activation choice changes",
+         prompt=r"You switch the lesson's network from a sigmoid hidden layer to a ReLU one (starting from He's "
+                r"weights). Which steps of the backward pass change <i>their formula</i>?",
+         options=["Only dz1 = da1 ⊙ f'(z1): the slope becomes 1 where z1 > 0 and 0 elsewhere",
+                  "dz2 as well: it is no longer ŷ − y",
+                  "Every step: each gradient is multiplied by the new slope",
+                  "None: a backward pass does not depend on the activation"],
+         answer="Only dz1 = da1 ⊙ f'(z1): the slope becomes 1 where z1 > 0 and 0 elsewhere",
+         explain={
+             "Only dz1 = da1 ⊙ f'(z1): the slope becomes 1 where z1 > 0 and 0 elsewhere":
+                 r"Right: the activation is one step, $a_1 = f(z_1)$, and only the step back through it uses $f'$. "
+                 r"Every gradient's numbers change (the forward pass's values do), but no other formula.",
+             "dz2 as well: it is no longer ŷ − y":
+                 r"No: $\hat y - y$ comes from the softmax and the cross-entropy alone, at the output; the hidden "
+                 r"activation never enters it.",
+             "Every step: each gradient is multiplied by the new slope":
+                 r"No: $f'$ enters once, at $dz_1 = da_1 \odot f'(z_1)$. $dW_1$ and $db_1$ are computed from $dz_1$, "
+                 r"and the steps before it ($dW_2$, $db_2$, $da_1$) are the output layer's.",
+             "None: a backward pass does not depend on the activation":
+                 r"No: the step through the activation multiplies by its slope, $\sigma'(z_1)$ for the sigmoid, "
+                 r"the 0/1 mask of $z_1 > 0$ for ReLU.",
          }),
 ]
