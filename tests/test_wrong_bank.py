@@ -4,8 +4,8 @@ another form (tests/right_bank/) gets full marks.
 Each case replaces one answer cell of the solution notebook and runs the notebook up to the last test cell it
 names. Each named test cell is run in its two halves, one after the other: its visible part alone (what a
 learner runs while working) and its hidden part alone, so the case proves each half catches the bug on its
-own (and so the whole cell, which is the two in a row). A case's ``says`` must appear in the hidden half's message, and in the visible
-half's too for a lesson whose visible tests carry the diagnoses (``VISIBLE_DIAGNOSES`` in its bank module).
+own (and so the whole cell, which is the two in a row). A case's ``says`` must appear in both halves' messages: the visible tests carry the
+diagnoses a learner needs while working, the hidden tests add other inputs, shapes and seeds.
 
 The figures (caught, named, right in another form) are printed at the end of the run (tests/conftest.py).
 """
@@ -19,7 +19,7 @@ import pytest
 from nbrun import HIDDEN, ROOT, error_text, execute, grade_id, grade_results, load
 from nbgrader.utils import is_grade, is_solution
 from right_bank import all_cases as all_right_cases
-from wrong_bank import all_cases, visible_diagnoses
+from wrong_bank import all_cases
 
 CASES = all_cases()
 RIGHT = all_right_cases()
@@ -74,16 +74,13 @@ def _run(lesson, case, test_ids):
 def test_known_wrong_answer_is_caught(lesson_case, record_property):
     lesson, case = lesson_case
     nb = _run(lesson, case, case["fails"])
-    visible_named = visible_diagnoses(lesson)
     problems, named, caught = [], bool(case.get("says")), True
     for test_id in case["fails"]:
         # a bug the lesson's visible test cannot see yet at that point (``visible_fails`` lists those that can)
         blind = test_id not in case.get("visible_fails", case["fails"])
-        halves = ([] if blind else [(next(c for c in nb.cells if grade_id(c) == test_id), "its visible part alone",
-                                      visible_named)]) + [
-                  (next(c for c in nb.cells if c.metadata.get("hidden_only_of") == test_id), "its hidden tests alone",
-                   True)]
-        for cell, which, must_name in halves:
+        halves = ([] if blind else [(next(c for c in nb.cells if grade_id(c) == test_id), "its visible part alone")]
+                  ) + [(next(c for c in nb.cells if c.metadata.get("hidden_only_of") == test_id), "its hidden tests alone")]
+        for cell, which in halves:
             text = error_text(cell)
             if not text:
                 caught = False
@@ -91,7 +88,7 @@ def test_known_wrong_answer_is_caught(lesson_case, record_property):
             elif not text.startswith("Mistake: "):
                 caught = False
                 problems.append(f"{case['bug']!r} gave a raw error in {which}: {text}")
-            elif must_name and case.get("says") and case["says"] not in text:
+            elif case.get("says") and case["says"] not in text:
                 named = False
                 problems.append(f"for {case['bug']!r} the learner reads {text!r} from {which}, which does not "
                                 f"name the bug ({case['says']!r})")

@@ -9,7 +9,7 @@ Each module defines ``LESSON`` and ``CASES``: a list of dicts with
 - ``visible_fails``: (optional) the tests of ``fails`` whose visible part alone must catch it too (default: all
   of them); a test whose visible part cannot see the bug at that point of the lesson is left out, and says why.
 
-A module may set ``VISIBLE_DIAGNOSES = True``: its lesson's visible tests carry the diagnoses, so ``says`` must
+Every lesson's visible tests carry the diagnoses a learner needs while working (issue 12), so ``says`` must
 appear in the visible part's message too, not only in the hidden tests'.
 """
 
@@ -30,11 +30,3 @@ def all_cases():
     """[(lesson, case)] for every module in this package, in lesson order."""
     return cases_in(__name__, __path__)
 
-
-def visible_diagnoses(lesson):
-    """Does this lesson's bank require its diagnoses from the visible tests too?"""
-    for info in pkgutil.iter_modules(__path__):
-        mod = importlib.import_module(f"{__name__}.{info.name}")
-        if mod.LESSON == lesson:
-            return bool(getattr(mod, "VISIBLE_DIAGNOSES", False))
-    return False

@@ -1,6 +1,4 @@
 LESSON = "01_chain_rule"
-# the visible tests name each mistake too (not only the hidden ones)
-VISIBLE_DIAGNOSES = True
 
 CASES = [
     dict(exercise="neuron_forward", bug="bias left out of z", fails=["test_neuron_forward"], says="left out b",

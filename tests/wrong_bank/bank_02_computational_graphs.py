@@ -1,6 +1,4 @@
 LESSON = "02_computational_graphs"
-# the visible tests name each mistake too (not only the hidden ones)
-VISIBLE_DIAGNOSES = True
 
 
 def _f(name, args, body):

@@ -1,6 +1,4 @@
 LESSON = "03_two_layer_network"
-# the visible tests name each mistake too (not only the hidden ones)
-VISIBLE_DIAGNOSES = True
 
 
 def _f(name, args, body):

@@ -1,6 +1,4 @@
 LESSON = "04_batches_and_training"
-# the visible tests name each mistake too (not only the hidden ones)
-VISIBLE_DIAGNOSES = True
 
 
 def _fwd(z1="params['W1'] @ x + params['b1']", a1="sigmoid(z1)", z2="params['W2'] @ a1 + params['b2']",

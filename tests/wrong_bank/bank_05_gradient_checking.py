@@ -1,6 +1,4 @@
 LESSON = "05_gradient_checking"
-# the visible tests name each mistake too (not only the hidden ones)
-VISIBLE_DIAGNOSES = True
 
 
 def _centred(body):

@@ -1,6 +1,4 @@
 LESSON = "06_stability_and_debugging"
-# the visible tests name each mistake too (not only the hidden ones)
-VISIBLE_DIAGNOSES = True
 
 
 def _softmax(body):

@@ -5,8 +5,6 @@ the other questions are answered rightly, so only the named test cell fails.
 """
 
 LESSON = "07_try_it"
-# quiz.check (the visible half) says what the grader says
-VISIBLE_DIAGNOSES = True
 
 RIGHT = {
     "dz2": '"ŷ − y"',
