@@ -39,20 +39,29 @@ _RESET = ("import os as _os\n_os.chdir({path!r})\n"     # first: the last folder
 
 
 def _kept_kernel(key):
-    """The kernel kept under ``key``, started (or restarted, if it died) in the kernels' environment."""
+    """(manager, client) of the kernel kept under ``key``, started (or restarted, if it died) in the kernels'
+    environment. The client is kept too: a new one per notebook waits for the kernel's handshake, 0.2 s each,
+    which was half of a wrong-bank case's time."""
     from jupyter_client.manager import KernelManager
-    km = _KERNELS.get(key)
+    km, kc = _KERNELS.get(key, (None, None))
     if km is not None and km.is_alive():
-        return km
+        return km, kc
+    if kc is not None:
+        kc.stop_channels()
     km = KernelManager(kernel_name="python3")
     km.start_kernel(env=kernel_env())
-    _KERNELS[key] = km
-    return km
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=60)
+    kc.allow_stdin = False
+    _KERNELS[key] = (km, kc)
+    return km, kc
 
 
 def _stop_kept_kernels():
-    for km in _KERNELS.values():
+    for km, kc in _KERNELS.values():
         try:
+            kc.stop_channels()
             km.shutdown_kernel(now=True)
         except Exception:
             pass
@@ -87,13 +96,19 @@ def execute(nb, cwd, timeout=120, stop_after=None, replace=None, reuse=None):
             run_in = Path(tmp) / run_in.name
             shutil.copytree(cwd, run_in, ignore=shutil.ignore_patterns("quiz_answers*.json", ".ipynb_checkpoints"))
         if reuse is not None:
-            km = _kept_kernel(reuse)
+            km, kc = _kept_kernel(reuse)
             reset = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(_RESET.format(path=str(run_in)))])
-            NotebookClient(reset, km=km, timeout=timeout).execute()
+            # the reset runs as the notebook's first cell, and the kept client is handed over (NotebookClient
+            # takes no client argument: its __init__ sets kc to None, and execute() starts one only then)
+            nb.cells.insert(0, reset.cells[0])
             client = NotebookClient(nb, km=km, timeout=timeout, allow_errors=True,
                                     resources={"metadata": {"path": str(run_in)}})
+            client.kc = kc
             t0 = time.perf_counter()
             client.execute()
+            reset_run = nb.cells.pop(0)
+            if errors(reset_run):   # a kernel that could not be reset would carry one case's names into the next
+                raise RuntimeError(f"resetting the kept kernel failed: {error_text(reset_run)}")
             return nb, time.perf_counter() - t0
         client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
                                 resources={"metadata": {"path": str(run_in)}})
