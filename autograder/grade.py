@@ -367,11 +367,13 @@ def _grade(submissions, out, opts, root, book, source, course):
         if stale:
             source.enter_lessons(stale, state / "release", root)
         target = gradebook.sqlite_file(book.db_url)
+        copied = False
         if target is not None and not os.path.exists(target):
-            # a new SQLite gradebook starts as a copy of the lessons just recorded
+            # a new SQLite gradebook starts as a copy of the lessons just recorded (not entered a second time)
             Path(target).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(state / "source.db", target)
-        todo = [l for l in lessons if l in stale or not book.has_lesson(l, lessons[l].tests)]
+            copied = True
+        todo = [l for l in lessons if (l in stale and not copied) or not book.has_lesson(l, lessons[l].tests)]
         if todo:
             book.enter_lessons(todo, state / "release", root)
     except Exception as exc:

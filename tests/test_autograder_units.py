@@ -268,3 +268,32 @@ def test_package_functions_that_are_answers_are_forbidden_unless_handed_out():
     if "02_computational_graphs" in ids:   # a sorted longest-path layout is a topological order
         assert "backprop.graphplot.columns" in forbidden_for(load_lesson("02_computational_graphs"))
         assert "backprop.graphplot.draw_graph" not in forbidden_for(load_lesson("02_computational_graphs"))
+
+
+# ------------------------------------------------------------------ the gradebook's engines
+
+@pytest.mark.slow   # nbgrader stamps a new gradebook by running alembic: 4 s
+def test_gradebooks_share_one_engine_per_url_while_grading_and_only_then(tmp_path, monkeypatch):
+    """nbgrader opens a Gradebook (so an engine, with an empty statement cache) per operation: while grading,
+    those on one URL share an engine, so a query is compiled once; outside, nbgrader is as it was."""
+    from nbgrader.api import Gradebook
+
+    from autograder import gradebook
+
+    import os
+    monkeypatch.setenv("PATH", os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])  # nbgrader runs alembic
+    import shutil
+    url, other = f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"
+    Gradebook(url).close()                                      # a new database: nbgrader stamps it with alembic
+    shutil.copyfile(tmp_path / "a.db", tmp_path / "b.db")       # once
+    with gradebook.tuned(durable=[url]):
+        with Gradebook(url) as first:
+            first.add_student("ada")
+            engine = first.engine
+        with Gradebook(url) as second:
+            assert second.engine is engine                    # the same engine, after the first was closed
+            assert [s.id for s in second.students] == ["ada"]  # and it still reaches the database
+        with Gradebook(other) as third:
+            assert third.engine is not engine
+    with Gradebook(url) as outside, Gradebook(url) as outside_too:
+        assert outside.engine is not engine and outside.engine is not outside_too.engine
