@@ -299,15 +299,25 @@ function render({ model, el }) {
   // newer one was drawn) is not shown; the answer to the newest move follows it.
   // A change of seq alone (the kernel saying the picture it has answers a move too) brings the kernel's
   // picture and readout in, if they were held back as stale.
-  let drawnSeq = 0, drawn = null, frames = 0;
+  let drawnSeq = 0, drawn = null, frames = 0, staleTimer = null;
   const stale = () => (model.get("seq") || 0) < drawnSeq;
+  // Move numbers come from one counter per model, above any the kernel has answered: a view made after
+  // others (JupyterLab re-creates a cell's views as it scrolls; a second view of the same explorer) must not
+  // start again at 1, or every answer to its moves would look older than the picture it shows, for ever.
+  const nextSeq = () => (model.__bpSeq = Math.max(model.__bpSeq || 0, model.get("seq") || 0, drawnSeq) + 1);
   const show = (spec) => {
     drawn = spec;
     draw(svg, spec || {}, uid);
     el.dataset.frames = String(++frames);
   };
   const redraw = () => {
-    if (stale()) return;
+    clearTimeout(staleTimer);
+    if (stale()) {
+      // held back as older than the picture on show; if nothing newer comes within a second (an answer
+      // lost, a move never sent), the kernel's state is the truth: show it
+      staleTimer = setTimeout(() => { drawnSeq = model.get("seq") || 0; redraw(); }, 1000);
+      return;
+    }
     drawnSeq = model.get("seq") || 0;
     const html = model.get("readout") || "";  // the explorer's HTML
     if (html !== readout.innerHTML) readout.innerHTML = html;
@@ -319,7 +329,7 @@ function render({ model, el }) {
   redraw();
 
   // Every reply of the kernel ("done") says it is alive, and frees a place for the next slider move.
-  let lastPong = 0, asked = 0, timer = null, seq = 0, inflight = 0, queued = null;
+  let lastPong = 0, asked = 0, timer = null, inflight = 0, queued = null;
   const send = (msg) => { try { model.send(msg); } catch (e) { /* no kernel: the timer below says so */ } };
   const done = () => {
     lastPong = performance.now();
@@ -352,8 +362,8 @@ function render({ model, el }) {
   const moved = (trait, value) => {
     const rows = (model.get("ahead") || {})[trait] || [];
     const hit = rows.find((r) => close(r[0], value));
-    const msg = { kind: "move", trait, value, seq: ++seq, dragging };
-    if (hit) { show(hit[1]); drawnSeq = seq; el.dataset.ahead = String(+(el.dataset.ahead || 0) + 1); }
+    const msg = { kind: "move", trait, value, seq: nextSeq(), dragging };
+    if (hit) { show(hit[1]); drawnSeq = msg.seq; el.dataset.ahead = String(+(el.dataset.ahead || 0) + 1); }
     if (inflight < MAX_INFLIGHT) { inflight++; send(msg); } else { queued = msg; }
   };
   const bound = [];
@@ -374,7 +384,7 @@ function render({ model, el }) {
   // when it lets go, the kernel is asked for them
   let dragging = false;
   const onPointer = (e) => { if (mine(e)) { touched(); dragging = true; } };
-  const onUp = () => { if (dragging) { dragging = false; send({ kind: "rest", seq: ++seq }); inflight++; } };
+  const onUp = () => { if (dragging) { dragging = false; send({ kind: "rest", seq: nextSeq() }); inflight++; } };
   const doc = el.ownerDocument;
   doc.addEventListener("keydown", onKey, true);
   for (const ev of ["pointerdown", "mousedown"]) doc.addEventListener(ev, onPointer, true);
@@ -388,6 +398,7 @@ function render({ model, el }) {
     for (const ev of ["pointerdown", "mousedown"]) doc.removeEventListener(ev, onPointer, true);
     for (const ev of ["pointerup", "mouseup"]) doc.removeEventListener(ev, onUp, true);
     clearTimeout(timer);
+    clearTimeout(staleTimer);
   };
 }
 
