@@ -97,10 +97,9 @@ def execute(nb, cwd, timeout=120, stop_after=None, replace=None, reuse=None):
             shutil.copytree(cwd, run_in, ignore=shutil.ignore_patterns("quiz_answers*.json", ".ipynb_checkpoints"))
         if reuse is not None:
             km, kc = _kept_kernel(reuse)
-            reset = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(_RESET.format(path=str(run_in)))])
             # the reset runs as the notebook's first cell, and the kept client is handed over (NotebookClient
             # takes no client argument: its __init__ sets kc to None, and execute() starts one only then)
-            nb.cells.insert(0, reset.cells[0])
+            nb.cells.insert(0, nbformat.v4.new_code_cell(_RESET.format(path=str(run_in))))
             client = NotebookClient(nb, km=km, timeout=timeout, allow_errors=True,
                                     resources={"metadata": {"path": str(run_in)}})
             client.kc = kc
