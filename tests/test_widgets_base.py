@@ -2,6 +2,7 @@
 aligned tracks, a starting value both arrow keys can move, a key hint, and readouts that read like the sliders."""
 
 import json
+import threading
 
 import ipywidgets as widgets
 import pytest
@@ -11,7 +12,7 @@ from autograder.reference import two_layer as ref_net
 from autograder.reference.engine import Value
 from backprop.graphplot import FONT, draw_graph, nodes
 from backprop.plots import PALETTE
-from backprop.widgets.base import HELP, align, sci, signed, slider, step_value, table
+from backprop.widgets.base import HELP, align, moved_copy, sci, signed, slider, step_value, table
 from backprop.widgets.depth import depth_explorer
 from backprop.widgets.epsilon import epsilon_explorer
 from backprop.widgets.figure import marks_of
@@ -235,3 +236,47 @@ def test_a_button_press_then_its_echo_from_the_page_leaves_the_answer_on_the_new
     assert ex.plot.seq == old_seq and "z = w·x + b = +0.7750" in ex.plot.readout  # answers an older move
     ex.plot._answer(ex.plot, {"kind": "move", "trait": "w", "value": w.value, "seq": old_seq + 1}, [])
     assert ex.plot.seq == old_seq + 1 and "z = w·x + b = +0.7750" in ex.plot.readout and sent == []
+
+
+def test_a_press_while_the_pictures_ahead_are_drawn_on_another_thread_is_not_lost():
+    """ipykernel 7 runs some widget messages on a subshell thread: a "rest" (compute the pictures ahead) can
+    be handled while the − button's press runs on the main thread. The press must move the model and
+    redraw, not be taken for "no change" by a model that holds the ahead picture's value for a moment."""
+    ex = EXPLORERS["06 depth"]()
+    ex.plot.send = lambda msg, buffers=None: None
+    depth = ex.sliders[0]
+    minus = next(b for b in ex.rows[0].children if "bp-step-minus" in b._dom_classes)
+    start = depth.value
+    real, entered, go = ex._spec, threading.Event(), threading.Event()
+
+    def slow(model):  # the first picture ahead (one step down) waits until the press has been made
+        if threading.current_thread() is rest and not entered.is_set():
+            entered.set()
+            go.wait(10)
+        return real(model)
+
+    ex._spec = slow
+    rest = threading.Thread(target=ex.plot._answer, args=(ex.plot, {"kind": "rest", "seq": 1}, []))
+    press = threading.Thread(target=minus.click)
+    rest.start()
+    assert entered.wait(10)
+    press.start()
+    press.join(0.3)  # the press is made (or waits for the explorer's lock) while the picture ahead is drawn
+    go.set()
+    rest.join(10)
+    press.join(10)
+    assert not rest.is_alive() and not press.is_alive()
+    assert depth.value == ex.model.depth == start - 1, (depth.value, ex.model.depth)
+    assert ex.plot.readout.startswith(f"{start - 1} layers"), ex.plot.readout
+    assert [k for k, _ in ex.plot.ahead["depth"]] in ([start - 1, start + 1], [start - 2, start])
+
+
+def test_a_picture_ahead_is_drawn_on_a_copy_and_the_model_is_never_moved():
+    ex = EXPLORERS["06 depth"]()
+    seen = []
+    ex.model.observe(lambda change: seen.append(change["name"]), names=["depth"])
+    values = dict(ex.model._trait_values)
+    twin = moved_copy(ex.model, "depth", 3)
+    assert twin.depth == 3 and ex.model.depth == values["depth"] and ex.model._trait_values == values
+    twin.depth = 5
+    assert seen == [] and ex.model.depth == values["depth"] and len(twin.spreads()) == 6

@@ -21,6 +21,11 @@ sliders of one explorer get the same description width, so their tracks line
 up; readout tables come from :func:`table`, numbers right-aligned in tabular
 figures so the columns do not zigzag.
 
+The kernel may run two of an explorer's handlers at once: ipykernel 7 hands some widget messages to a
+subshell thread, so a − press (main thread) can arrive while the pictures ahead are computed (subshell).
+Every handler that reads or moves the model holds the explorer's ``lock``, and the pictures ahead are
+computed on a copy of the model (:func:`moved_copy`), never by setting the model itself for a moment.
+
 If drawing fails (for example, the learner's function behind it is not
 written yet) the readout says so in words instead of raising, so a demo cell
 never fails a notebook.
@@ -37,6 +42,7 @@ import html
 import math
 import os
 import re
+import threading
 
 import ipywidgets as widgets
 
@@ -104,7 +110,7 @@ def step_value(s, direction):
     return int(v) if isinstance(s, widgets.IntSlider) else round(float(v), 12)
 
 
-def _button(s, direction):
+def _button(s, direction, lock):
     name = s.description or s._bp_trait
     b = widgets.Button(description="+" if direction > 0 else "−",
                        tooltip=f"{name}: one step {'up' if direction > 0 else 'down'}",
@@ -113,15 +119,17 @@ def _button(s, direction):
         b.add_class(cls)
 
     def press(_):
-        s.value = step_value(s, direction)
+        with lock:
+            s.value = step_value(s, direction)
 
     b.on_click(press)
     return b
 
 
-def slider_row(s):
-    """A slider with its − and + buttons, in one row."""
-    row = widgets.HBox([s, _button(s, -1), _button(s, +1)],
+def slider_row(s, lock=None):
+    """A slider with its − and + buttons, in one row; a press holds ``lock`` (the explorer's) while it moves."""
+    lock = lock if lock is not None else threading.RLock()
+    row = widgets.HBox([s, _button(s, -1, lock), _button(s, +1, lock)],
                        layout=widgets.Layout(align_items="center", width="auto"))
     row.add_class("bp-slider-row")
     return row
@@ -178,6 +186,8 @@ class Explorer(widgets.VBox):
         self._readout = readout
         #: traits whose pictures one step either way are sent ahead (svg view): cheap ones; default all
         self.ahead = [s._bp_trait for s in self.sliders] if ahead is None else list(ahead)
+        #: held by every handler that reads or moves the model (see the module docstring)
+        self.lock = threading.RLock()
         self.view = view or VIEW
         if self.view not in ("svg", "png"):
             raise ValueError(f"view must be 'svg' or 'png', not {self.view!r}")
@@ -197,7 +207,7 @@ class Explorer(widgets.VBox):
         names = [s._bp_trait for s in self.sliders]
         model.observe(self.redraw, names=names)
         align(self.sliders)
-        self.rows = [slider_row(s) for s in self.sliders]
+        self.rows = [slider_row(s, self.lock) for s in self.sliders]
         self.help = widgets.HTML(f"<span style='font-size:12px; color:var(--jp-ui-font-color2, #555)'>"
                                  f"{html.escape(HELP)}</span>")
         self.help.add_class("bp-slider-help")
@@ -214,11 +224,16 @@ class Explorer(widgets.VBox):
         super().__init__(children)
         self.add_class("bp-explorer")
         if self.plot is not None:
+            self.plot.lock = self.lock
             self.plot.bind(self.sliders)
             self.plot.on_rest = self.send_ahead
         self.redraw()
 
     def redraw(self, change=None):
+        with self.lock:
+            self._redraw()
+
+    def _redraw(self):
         try:
             parts = self._readout(self.model) if self._readout else ""
             if self.plot is not None:
@@ -242,14 +257,16 @@ class Explorer(widgets.VBox):
 
     def send_ahead(self):
         """Give the plot the pictures one step either way (see :meth:`pictures_ahead`)."""
-        try:
-            self.plot.ahead = self.pictures_ahead()
-        except Exception:
-            self.plot.ahead = {}
+        with self.lock:
+            try:
+                self.plot.ahead = self.pictures_ahead()
+            except Exception:
+                self.plot.ahead = {}
 
     def pictures_ahead(self):
         """{trait: [[the slider's value as the page holds it, spec], ...]}: the picture one step down and up
-        for each trait in ``ahead``, computed on the model's current state with that one trait moved.
+        for each trait in ``ahead``, computed on a copy of the model's current state with that one trait
+        moved (:func:`moved_copy`: the model itself is not touched).
 
         The page draws one of them the moment its slider reaches that value, before the kernel answers;
         the kernel's own answer (the same picture) follows. A setting that fails is left out.
@@ -265,8 +282,7 @@ class Explorer(widgets.VBox):
                 if v == now:
                     continue
                 try:
-                    with _peek(self.model, trait, v):
-                        spec = self._spec(self.model)
+                    spec = self._spec(moved_copy(self.model, trait, v))
                 except Exception:
                     continue
                 key = s._options_values.index(v) if isinstance(s, widgets.SelectionSlider) else v
@@ -290,21 +306,16 @@ class _Readout:
         self.plot.readout = html_
 
 
-class _peek:
-    """Give a model's trait a value for a moment, with no observer told (no redraw, no slider moved)."""
+def moved_copy(model, name, value):
+    """A copy of the traitlets ``model`` with trait ``name`` set to ``value``, and no observers.
 
-    def __init__(self, model, name, value):
-        self.model, self.name, self.value = model, name, value
-
-    def __enter__(self):
-        values = self.model._trait_values
-        self.had, self.old = self.name in values, values.get(self.name)
-        values[self.name] = self.model.traits()[self.name].validate(self.model, self.value)
-        return self.model
-
-    def __exit__(self, *exc):
-        if self.had:
-            self.model._trait_values[self.name] = self.old
-        else:
-            self.model._trait_values.pop(self.name, None)
-        return False
+    The model is not touched, so a handler on another thread that sets the same trait meanwhile is never
+    mistaken for "no change" (setting a trait to the value it already holds notifies nobody). The copy
+    shares the model's other attributes (caches, the learner's functions): read them, do not replace them.
+    """
+    twin = object.__new__(type(model))
+    twin.__dict__.update(model.__dict__)
+    twin._trait_values = dict(model._trait_values)
+    twin._trait_notifiers = {}
+    twin._trait_values[name] = model.traits()[name].validate(twin, value)
+    return twin

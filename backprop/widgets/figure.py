@@ -18,6 +18,7 @@ explorer's readout, which the plot shows above the drawing), ``bp-svg`` (the dra
 sentence when no kernel answers, e.g. in a reopened notebook).
 """
 
+import contextlib
 import math
 from pathlib import Path
 
@@ -54,6 +55,7 @@ class Plot(anywidget.AnyWidget):
         self.dragging = False  # set while a "move" from a mouse drag is handled: no pictures ahead then
         self.pending_seq = 0   # the "move" being handled: a redraw sends it back as ``seq``
         self.on_rest = None    # called when the drag ends (the explorer sends the pictures ahead)
+        self.lock = contextlib.nullcontext()  # the explorer's lock (ipykernel 7 may call _answer on another thread)
         self.on_msg(self._answer)
 
     def bind(self, sliders):
@@ -68,6 +70,10 @@ class Plot(anywidget.AnyWidget):
     def _answer(self, _widget, content, _buffers):
         if not isinstance(content, dict):
             return
+        with self.lock:
+            self._answer_locked(content)
+
+    def _answer_locked(self, content):
         if content.get("kind") == "move" and content.get("trait") in self._moves:
             s = self._moves[content["trait"]]
             attr = self.sliders[content["trait"]][1]

@@ -331,14 +331,18 @@ function render({ model, el }) {
   // Every reply of the kernel ("done") says it is alive, and frees a place for the next slider move.
   let lastPong = 0, asked = 0, timer = null, inflight = 0, queued = null;
   const send = (msg) => { try { model.send(msg); } catch (e) { /* no kernel: the timer below says so */ } };
-  const done = () => {
+  const pong = () => {
     lastPong = performance.now();
     clearTimeout(timer);
     note.textContent = "";
+  };
+  const done = () => {
+    pong();
     inflight = Math.max(0, inflight - 1);
     if (queued && inflight < MAX_INFLIGHT) { const m = queued; queued = null; inflight++; send(m); }
   };
-  const onMsg = (msg) => { if (msg && msg.kind === "done") done(); };
+  // a ping's answer (no seq) says the kernel is alive; it frees no place, as the ping took none
+  const onMsg = (msg) => { if (msg && msg.kind === "done") { if (msg.seq == null) pong(); else done(); } };
   model.on("msg:custom", onMsg);
   model.on("change:seq", done);  // a redraw that answers a move
   const touched = () => {
@@ -383,7 +387,12 @@ function render({ model, el }) {
   // while the mouse drags a slider the kernel skips the pictures ahead (they help single steps only);
   // when it lets go, the kernel is asked for them
   let dragging = false;
-  const onPointer = (e) => { if (mine(e)) { touched(); dragging = true; } };
+  // (a press of a − / + button is no drag: it would only send a "rest" and its pictures ahead twice)
+  const onPointer = (e) => {
+    if (!mine(e)) return;
+    touched();
+    if (e.target.closest && e.target.closest(".bp-slider")) dragging = true;
+  };
   const onUp = () => { if (dragging) { dragging = false; send({ kind: "rest", seq: nextSeq() }); inflight++; } };
   const doc = el.ownerDocument;
   doc.addEventListener("keydown", onKey, true);

@@ -326,10 +326,7 @@ def test_explorer_controls_line_up_say_their_keys_and_step(rel, lab, lab_page, a
                         " return !!s && (%s)(s).text !== v && (%s)(ex) !== o; }" % (JS_VALUE, JS_OUTPUT),
                         arg=[j, before["text"], out], timeout=TIMEOUT_WIDGET_MS, polling=100)
                 except Exception:
-                    # A known race of the shared explorer view under load (issue 15; seen on lessons 04 and 06 in
-                    # full runs, never alone): the slider steps but no redraw follows. Reported as an expected
-                    # failure until it is found; the layout and key checks above stay strict.
-                    pytest.xfail(f"{where}: the {sign} button did not step slider {f['rows'][0]['trait']} and redraw "
+                    pytest.fail(f"{where}: the {sign} button did not step slider {f['rows'][0]['trait']} and redraw "
                                 f"(it shows {s.evaluate(JS_VALUE)}, was {before}; output {ex.evaluate(JS_OUTPUT)!r}, "
                                 f"was {out!r})")
                 _wait_idle(page)
