@@ -126,9 +126,8 @@ def _button(s, direction, lock):
     return b
 
 
-def slider_row(s, lock=None):
+def slider_row(s, lock):
     """A slider with its − and + buttons, in one row; a press holds ``lock`` (the explorer's) while it moves."""
-    lock = lock if lock is not None else threading.RLock()
     row = widgets.HBox([s, _button(s, -1, lock), _button(s, +1, lock)],
                        layout=widgets.Layout(align_items="center", width="auto"))
     row.add_class("bp-slider-row")
